@@ -22,6 +22,7 @@ _LAZY = {
     "data": "bigmodel_widgets.engine.data",
     "DatasetUnavailable": "bigmodel_widgets.engine.data",
     "doctor": "bigmodel_widgets.engine.doctor",
+    "ProgressBar": "bigmodel_widgets.widgets.progress",
     # chapter 0: large models
     "sizing": "bigmodel_widgets.engine.sizing",
     "TransformerConfig": "bigmodel_widgets.engine.sizing",
