@@ -26,7 +26,8 @@ setup: $(STAMP) chromium
 lab: setup
 	@echo "JupyterLab on http://127.0.0.1:$(PORT)/lab — the URL with its token is printed below."
 	BMW_QUICK=$${BMW_QUICK:-0} $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --no-browser \
-		--ServerApp.root_dir=notebooks
+		--ServerApp.root_dir=notebooks --LabApp.extension_manager=readonly \
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 test: setup
 	$(BIN)/python -m pytest

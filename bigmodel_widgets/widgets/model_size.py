@@ -99,6 +99,8 @@ class ModelSizeCalculator(CompositeWidget):
                 getattr(self, name).value = getattr(cfg, name)
             self.kv_heads.value = cfg.kv
             self.intermediate.value = cfg.ffn
+            named = sizing.PRESETS.get(cfg.name)
+            self.preset.value = cfg.name if named == cfg else "custom"
         finally:
             self._holding = False
         self._update()

@@ -68,7 +68,8 @@ def lab(tmp_path_factory):
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-         "--expose-app-in-browser", "--LabApp.news_url=", "--ServerApp.open_browser=False"],
+         "--expose-app-in-browser", "--LabApp.news_url=", "--LabApp.extension_manager=readonly"]
+        + (["--allow-root"] if os.geteuid() == 0 else []),
         env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=root,
     )
     url = f"http://127.0.0.1:{port}/"
