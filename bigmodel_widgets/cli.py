@@ -1,4 +1,4 @@
-"""Command line: ``python -m bigmodel_widgets {doctor,sizing,bench} ...``."""
+"""Command line: ``python -m bigmodel_widgets {doctor,sizing,bench,sweep} ...``."""
 from __future__ import annotations
 
 import argparse
@@ -62,6 +62,30 @@ def _bench(args) -> int:
     return 0
 
 
+def _sweep(args) -> int:
+    """Precompute chapter 3's compression sweep into the cache (run it before class)."""
+    from .engine import compression as comp
+
+    quick = True if args.quick else None  # None: follow BMW_QUICK, like the notebook does
+
+    def report(done, total, info):
+        extra = "  ".join(f"{k} {v:.3g}" for k, v in info.items())
+        print(f"[{done}/{total}] {extra}", file=sys.stderr, flush=True)
+
+    setup = comp.default_setup(quick=quick, progress=None if args.json else report)
+    sweep = comp.Sweep(setup, comp.default_spec(quick))
+    try:
+        records = sweep.run(progress=None if args.json else report)
+    except KeyboardInterrupt:
+        print(f"interrupted: {len(sweep.results())} points kept in {sweep.cache.root}", file=sys.stderr)
+        return 130
+    rows = [{"label": r["label"], "ratio": round(r["ratio"], 2), "accuracy": round(r["accuracy"], 4),
+             "latency_us": round(r["latency_us"], 1)} for r in records]
+    _print({"cache": sweep.cache.root, "points": len(records), "computed": sweep.computed,
+            "results": rows}, args.json)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .engine.sizing import BYTES_PER_PARAM, PRESETS
 
@@ -86,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="fewer repeats (smoke run)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_bench)
+    p = sub.add_parser("sweep", help="precompute chapter 3's compression sweep into the cache")
+    p.add_argument("--quick", action="store_true", help="the small quick-mode sweep")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_sweep)
     return parser
 
 

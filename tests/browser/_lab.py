@@ -27,20 +27,29 @@ _WAIT_DONE_JS = """
 """
 
 
+_READY_JS = """
+(name) => {
+  const app = window.jupyterapp;
+  const w = app && app.shell.currentWidget;
+  if (!w || !w.context || !w.context.isReady || !w.context.path.endsWith(name)) return false;
+  if (!w.content.model || w.content.model.cells.length === 0) return false;
+  const s = w.sessionContext && w.sessionContext.session;
+  return !!(s && s.kernel && s.kernel.status === 'idle');
+}
+"""
+
+
 def open_notebook(page, lab, name: str, timeout_s: float = 120) -> None:
     """Open ``name`` (relative to the served folder) and wait for its kernel to be idle."""
     page.goto(f"{lab.url}lab/tree/{name}?token={lab.token}")
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext.session "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext.session.kernel "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
-                           timeout=timeout_s * 1000)
+    # The document's content, not just its kernel, must be ready before tests read cells.
+    page.wait_for_function(_READY_JS, arg=name, timeout=timeout_s * 1000)
 
 
 def run_all_cells(page, timeout_s: float = 600) -> None:
     """Run every cell and wait until all have executed and the kernel is idle again."""
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # Start the command without awaiting its promise (it resolves only when every cell is done).
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     wait_idle(page, timeout_s)
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     tracebacks = page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")

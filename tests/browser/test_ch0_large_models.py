@@ -23,11 +23,11 @@ def test_slider_changes_parameter_count_on_screen(page, lab):
     assert "109,482,240" in page.locator(".bmw-params").first.inner_text()
 
     press_slider(page, "layers", "ArrowRight", times=3)
+    expected = sizing.count_params(sizing.preset("bert-base").with_(layers=15))
+    # Each key press is a round trip to the kernel; wait for the last one to be drawn.
     page.wait_for_function(
-        "() => document.querySelector('.bmw-params [data-params]').dataset.params !== '109482240'",
-        timeout=30_000)
-    layers = int(re.sub(r"\D", "", slider_readout(page, "layers")))
-    assert layers == 15
-    expected = sizing.count_params(sizing.preset("bert-base").with_(layers=layers))
+        "(n) => document.querySelector('.bmw-params [data-params]').dataset.params === String(n)",
+        arg=expected, timeout=30_000)
+    assert int(re.sub(r"\D", "", slider_readout(page, "layers"))) == 15
     assert _shown_params(page) == expected
     assert f"{expected:,}" in page.locator(".bmw-params").first.inner_text()

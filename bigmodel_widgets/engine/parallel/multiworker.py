@@ -1,0 +1,116 @@
+"""``MultiWorkerMirroredStrategy`` across worker processes on this machine.
+
+The launcher gives each worker a ``TF_CONFIG`` naming every worker's 127.0.0.1 port and its own
+index, starts them, and waits with a hard timeout. On real hosts the code is the same: only
+the addresses in ``TF_CONFIG`` change (``"worker": ["host-a:12345", "host-b:12345"]``) and each
+host runs :func:`worker_main` itself. A worker that dies stops the run with a WorkerError
+naming it (the survivors would otherwise wait for it forever inside a collective).
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from typing import Optional
+
+from .. import backend, training
+from ._procs import WorkerError, child_env, emit, run_children
+from .strategies import build_mlp, load_mnist_split
+
+__all__ = ["tf_config", "free_ports", "run_multi_worker", "worker_main", "WorkerError"]
+
+
+def free_ports(n: int) -> list[int]:
+    """``n`` distinct free TCP ports on 127.0.0.1 (held open together so they differ)."""
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+def tf_config(addresses: list[str], index: int) -> dict:
+    """The ``TF_CONFIG`` of worker ``index`` in a cluster of ``addresses``."""
+    if not 0 <= index < len(addresses):
+        raise ValueError(f"index must be in [0, {len(addresses)}), got {index}")
+    return {"cluster": {"worker": list(addresses)}, "task": {"type": "worker", "index": index}}
+
+
+def run_multi_worker(workers: int = 2, global_batch: int = 64, epochs: int = 1,
+                     steps_per_epoch: int = 10, seed: int = 0, timeout_s: float = 180,
+                     crash_worker: Optional[int] = None,
+                     progress: training.Progress = None) -> dict:
+    """Train the MLP with MultiWorkerMirroredStrategy on ``workers`` local processes.
+
+    Returns ``{"workers", "addresses", "tf_config_example", "results": [per worker], ...}``.
+    ``crash_worker=i`` makes worker i exit mid-training, to show the failure handling.
+    """
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be a positive int, got {workers!r}")
+    if global_batch % workers:
+        raise ValueError(f"global_batch={global_batch} must divide evenly over workers={workers}")
+    if crash_worker is not None and not 0 <= crash_worker < workers:
+        raise ValueError(f"crash_worker must be None or in [0, {workers}), got {crash_worker!r}")
+    addresses = [f"127.0.0.1:{p}" for p in free_ports(workers)]
+    kwargs = {"global_batch": global_batch, "epochs": epochs, "steps_per_epoch": steps_per_epoch,
+              "seed": seed}
+    payloads, envs = [], []
+    for i in range(workers):
+        payloads.append({"job": "worker", "kwargs": dict(kwargs, crash=(crash_worker == i))})
+        # One intra-op thread each: the workers share this machine's cores.
+        envs.append(child_env({"TF_CONFIG": json.dumps(tf_config(addresses, i)),
+                               "CUDA_VISIBLE_DEVICES": "", "TF_NUM_INTRAOP_THREADS": "1"}))
+
+    def on_message(index: int, msg: dict) -> None:
+        if progress is not None and index == 0 and msg.get("kind") == "progress":
+            progress(msg["done"], msg["total"], msg.get("info", {}))
+
+    t0 = time.perf_counter()
+    results = run_children(payloads, envs, timeout_s, on_message, what="worker")
+    return {"workers": workers, "addresses": addresses,
+            "tf_config_example": tf_config(addresses, 0), "seconds": time.perf_counter() - t0,
+            "results": results}
+
+
+def worker_main(global_batch: int, epochs: int, steps_per_epoch: int, seed: int,
+                crash: bool = False) -> dict:
+    """What each worker runs (on a real cluster too): TF_CONFIG in the environment says who."""
+    tf, keras = backend.tf(), backend.keras()
+    # The strategy must exist before any other TF op in this process.
+    comm = tf.distribute.experimental.CommunicationOptions(
+        implementation=tf.distribute.experimental.CommunicationImplementation.RING)
+    strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=comm)
+    task = json.loads(os.environ["TF_CONFIG"])["task"]["index"]
+    x_tr, y_tr, _, _ = load_mnist_split(seed)
+    init = build_mlp(seed).get_weights()
+    with strategy.scope():
+        model = build_mlp(seed)
+        model.set_weights(init)
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    ds = (tf.data.Dataset.from_tensor_slices((x_tr, y_tr))
+          .batch(global_batch, drop_remainder=True).repeat().with_options(options))
+    stamps: list[float] = []
+
+    class _Report(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            stamps.append(time.perf_counter())
+            if crash and len(stamps) == 2:
+                os._exit(3)  # a worker dying mid-run, as a killed host would
+
+        def on_epoch_end(self, epoch, logs=None):
+            emit("progress", done=epoch + 1, total=epochs,
+                 info={k: float(v) for k, v in (logs or {}).items()})
+
+    hist = model.fit(ds, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0,
+                     callbacks=[_Report()])
+    sps = ((len(stamps) - 2) * global_batch / (stamps[-1] - stamps[1])) if len(stamps) > 2 else None
+    return {"task": task, "replicas": strategy.num_replicas_in_sync,
+            "final_loss": float(hist.history["loss"][-1]), "samples_per_s": sps,
+            "weights_sum": float(sum(float(w.sum()) for w in model.get_weights()))}

@@ -1,0 +1,242 @@
+"""AugmentationPreview: a photo, a control per transform, and a grid of seeded augmented samples.
+
+A thin view (ARCHITECTURE.md rule 6): controls build a pipeline config, the engine builds the
+Pipeline and draws; ``samples`` and ``params`` are exactly what ``preview_samples`` returns for
+that config, seed and photo. The grid is one JPEG (fast to encode, see STACK.md).
+"""
+from __future__ import annotations
+
+import html
+import json
+import time
+
+import ipywidgets as w
+
+from ..engine import data
+from ..engine.augment import TRANSFORMS, Pipeline, decode_image, preview_samples, working_copy
+from ._base import CompositeWidget, check_kwargs
+from ._render import draw_overlay, encode_jpeg, fit_tile, tile_grid
+
+__all__ = ["AugmentationPreview", "preview_augmentations"]
+
+UPLOADED = "(uploaded)"
+_WIDE = {"description_width": "150px"}
+_ROW = w.Layout(width="440px")
+# slider limits and steps for settings whose engine limits are too wide to slide comfortably
+_SLIDER_LIMITS = {"scale_range": (0.25, 3.0), "contrast_range": (0.0, 3.0), "gamma_range": (0.1, 4.0),
+                  "saturation_range": (0.0, 3.0), "sigma_range": (0.0, 8.0), "std_range": (0.0, 0.5)}
+# the text's two steps are on at first; the rest start off with their default settings
+_START = {"Rotate": {"angle_range": (-30.0, 30.0)},
+          "RandomCrop": {"height": 0.5, "width": 0.5, "x_range": (0.0, 0.25), "y_range": (0.0, 0.25)}}
+
+
+class _TransformControls:
+    """Checkbox, probability and one slider per setting for one transform class."""
+
+    def __init__(self, name: str):
+        cls = TRANSFORMS[name]
+        inst = cls(**_START.get(name, {}))
+        params = inst.to_config()["params"]
+        self.name = name
+        self.enabled = w.Checkbox(value=name in _START, description=f"{name}", indent=False)
+        self.settings: dict[str, w.Widget] = {}
+        for key, value in params.items():
+            desc = f"{name} {key.replace('_range', '')}"
+            if key == "p":
+                ctl = w.FloatSlider(value=value, min=0.0, max=1.0, step=0.05, description=desc)
+            elif key in cls.ranges:
+                lo, hi = _SLIDER_LIMITS.get(key, cls.ranges[key])
+                step = 1.0 if key == "holes_range" else (hi - lo) / 200
+                ctl = w.FloatRangeSlider(value=tuple(value), min=lo, max=hi, step=step, description=desc)
+            elif key in ("x_range", "y_range"):  # RandomCrop offsets (None = anywhere it fits)
+                ctl = w.FloatRangeSlider(value=tuple(value or (0.0, 1.0)), min=0.0, max=1.0, step=0.01,
+                                         description=desc)
+            elif isinstance(value, int):
+                ctl = w.IntSlider(value=value, min=8, max=512, description=desc)
+            else:
+                ctl = w.FloatSlider(value=value, min=0.05 if key != "fill" else 0.0, max=1.0, step=0.05,
+                                    description=desc)
+            ctl.style, ctl.layout, ctl.continuous_update = _WIDE, _ROW, False
+            self.settings[key] = ctl
+        self.box = w.VBox([self.enabled] + list(self.settings.values()))
+
+    def config(self) -> dict:
+        params = {k: list(c.value) if isinstance(c.value, tuple) else c.value for k, c in self.settings.items()}
+        return {"name": self.name, "params": params}
+
+    def widgets(self) -> list:
+        return [self.enabled] + list(self.settings.values())
+
+
+class AugmentationPreview(CompositeWidget):
+    """Preview a seeded augmentation pipeline on a bundled or uploaded photo.
+
+    Example::
+
+        view = AugmentationPreview(photo="chelsea")
+        view.seed.value = 7                     # redraws; view.samples == preview_samples(...)
+        view.controls["HorizontalFlip"].enabled.value = True
+        view.resample.click()                   # next draws from the same generator
+        view.replay.click()                     # back to the first draws for this seed
+    """
+
+    def __init__(self, image=None, photo: str = "astronaut", **kwargs):
+        check_kwargs("AugmentationPreview", kwargs, {"rows", "cols", "seed", "tile", "side"})
+        super().__init__()
+        self.tile_px = int(kwargs.get("tile", 256))
+        self.side = int(kwargs.get("side", 256))
+        photos = sorted(data.PHOTOS)
+        if photo not in photos:
+            raise ValueError(f"Unknown photo {photo!r}; choose one of {photos}")
+        self.photo = w.Dropdown(options=[UPLOADED] + photos, value=photo, description="photo")
+        self.upload = w.FileUpload(accept="image/*", multiple=False, description="upload")
+        self.seed = w.IntSlider(value=int(kwargs.get("seed", 0)), min=0, max=999, description="seed",
+                                continuous_update=False)
+        self.rows = w.IntSlider(value=int(kwargs.get("rows", 3)), min=1, max=4, description="rows",
+                                continuous_update=False)
+        self.cols = w.IntSlider(value=int(kwargs.get("cols", 3)), min=1, max=4, description="cols",
+                                continuous_update=False)
+        self.interpolation = w.Dropdown(options=["linear", "nearest", "cubic", "lanczos"], description="interp.")
+        self.border_mode = w.Dropdown(options=["constant", "reflect", "replicate", "wrap"], description="border")
+        self.annotate = w.Checkbox(value=False, description="boxes & keypoints")
+        self.resample = w.Button(description="Resample", icon="refresh", tooltip="draw new samples")
+        self.replay = w.Button(description="Replay", icon="undo", tooltip="first draws for this seed again")
+        self.export_code = w.Button(description="Export code")
+        self.export_json = w.Button(description="Export JSON")
+        self.export_area = w.Textarea(layout=w.Layout(width="100%", height="160px", display="none"))
+        self.controls = {name: _TransformControls(name) for name in TRANSFORMS}
+        self.before = w.Image(format="jpeg", layout=w.Layout(width=f"{self.tile_px}px"))
+        self.grid = w.Image(format="jpeg")
+        self.grid.add_class("bmw-aug-grid")
+        self.captions = w.HTML()
+        self.status = w.HTML()
+
+        self.source = None       # the working copy (engine input)
+        self.pipeline = None     # the engine Pipeline built from the controls
+        self.params: list = []   # what was drawn, one Params per tile
+        self.samples: list = []  # the engine outputs, one per tile
+        self.grid_array = None   # the uint8 grid that was encoded
+        self.last_update_ms = float("nan")
+
+        acc = w.Accordion(children=[c.box for c in self.controls.values()])
+        for i, name in enumerate(self.controls):
+            acc.set_title(i, name)
+        top = w.HBox([self.photo, self.upload, self.seed])
+        opts = w.HBox([self.rows, self.cols, self.interpolation, self.border_mode])
+        buttons = w.HBox([self.resample, self.replay, self.annotate, self.export_code, self.export_json])
+        view = w.HBox([w.VBox([w.HTML("<b>before</b>"), self.before]),
+                       w.VBox([w.HTML("<b>after</b> (seeded samples)"), self.grid])])
+        self.children = [top, opts, buttons, self.errors, self.status, view, self.captions,
+                         self.export_area, w.HTML("<b>transforms</b>"), acc]
+
+        for ctl in [self.seed, self.rows, self.cols, self.interpolation, self.border_mode] + [
+                x for c in self.controls.values() for x in c.widgets()]:
+            ctl.observe(self._on_settings, "value")
+        self.photo.observe(self._on_photo, "value")
+        self.upload.observe(self._on_upload, "value")
+        self.annotate.observe(lambda _: self._render_current(), "value")
+        self.resample.on_click(lambda _: self._draw(reseed=False))
+        self.replay.on_click(lambda _: self._draw(reseed=True))
+        self.export_code.on_click(lambda _: self._export("code"))
+        self.export_json.on_click(lambda _: self._export("json"))
+
+        with self.guard("loading the photo"):
+            self.set_image(data.load_photo(photo) if image is None else image)
+
+    # --- what the controls mean -------------------------------------------------------------
+    def pipeline_config(self) -> dict:
+        """The Pipeline config the controls describe (what Export JSON shows)."""
+        return {"transforms": [c.config() for c in self.controls.values() if c.enabled.value],
+                "seed": self.seed.value, "interpolation": self.interpolation.value,
+                "border_mode": self.border_mode.value}
+
+    @property
+    def n_samples(self) -> int:
+        return self.rows.value * self.cols.value
+
+    def set_image(self, image) -> None:
+        """Use ``image`` (any array the engine accepts) as the photo, keeping the current draws."""
+        self.source = working_copy(image, self.side)
+        tile, _, _, _ = fit_tile(self.source, self.tile_px)
+        self.before.value = encode_jpeg(tile)
+        if self.pipeline is None:
+            self._draw(reseed=True)
+        else:
+            self._render_current()
+
+    # --- callbacks: engine calls, then render --------------------------------------------------
+    def _on_settings(self, _change) -> None:
+        self._draw(reseed=True)
+
+    def _on_photo(self, change) -> None:
+        if change["new"] == UPLOADED:
+            return
+        with self.guard("loading the photo"):
+            self.set_image(data.load_photo(change["new"]))
+
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        f = files[0]
+        with self.guard(f"upload {f.get('name', '')!r}"):
+            image = decode_image(f["content"], name=f"upload {f.get('name', '')!r}")
+            self.set_image(image)
+            self.photo.value = UPLOADED
+
+    def _draw(self, reseed: bool) -> None:
+        with self.guard("augmenting"):
+            t0 = time.perf_counter()
+            if reseed or self.pipeline is None:
+                self.pipeline = Pipeline.from_config(self.pipeline_config())
+            self.params, self.samples = preview_samples(self.pipeline, self.source, self.n_samples,
+                                                        annotate=self.annotate.value)
+            self._render(t0)
+
+    def _render_current(self) -> None:
+        with self.guard("augmenting"):
+            t0 = time.perf_counter()
+            if self.pipeline is None or self.source is None:
+                return
+            self.params, self.samples = preview_samples(self.pipeline, self.source, self.n_samples,
+                                                        params=self.params[:self.n_samples] or None,
+                                                        annotate=self.annotate.value)
+            self._render(t0)
+
+    def _render(self, t0: float) -> None:
+        images = [out.image if hasattr(out, "image") else out for out in self.samples]
+        # Never upscale in the kernel: small samples are sent at their own size and the browser
+        # scales the grid to tile_px per tile (4x fewer pixels to encode for the text's crops).
+        side = min(self.tile_px, max(max(im.shape[:2]) for im in images))
+        tiles = []
+        for out, im in zip(self.samples, images):
+            tile, k, x0, y0 = fit_tile(im, side)
+            if hasattr(out, "image"):
+                draw_overlay(tile, k, x0, y0, out.boxes, out.boxes_kept, out.keypoints, out.keypoints_visible)
+            tiles.append(tile)
+        gap = max(1, round(4 * side / self.tile_px))
+        self.grid_array = tile_grid(tiles, self.cols.value, gap=gap)
+        self.grid.value = encode_jpeg(self.grid_array)
+        shown = self.cols.value * self.tile_px + (self.cols.value - 1) * 4
+        self.grid.layout.width = f"{shown}px"
+        self.last_update_ms = (time.perf_counter() - t0) * 1000
+        first = self.samples[0].image if hasattr(self.samples[0], "image") else self.samples[0]
+        self.status.value = (f"<span class='bmw-aug-status'>seed {self.seed.value}: {len(self.samples)} samples, "
+                             f"{first.shape[1]}x{first.shape[0]} px each, updated in "
+                             f"{self.last_update_ms:.1f} ms</span>")
+        cells = [f"<td style='padding:2px 6px;font-size:11px;vertical-align:top'><b>#{i}</b> "
+                 f"{html.escape(p.summary())}</td>" for i, p in enumerate(self.params)]
+        rows = ["<tr>" + "".join(cells[r:r + self.cols.value]) + "</tr>"
+                for r in range(0, len(cells), self.cols.value)]
+        self.captions.value = "<table class='bmw-aug-params'>" + "".join(rows) + "</table>"
+
+    def _export(self, what: str) -> None:
+        with self.guard("exporting"):
+            pipe = Pipeline.from_config(self.pipeline_config())
+            self.export_area.value = pipe.to_code() if what == "code" else json.dumps(pipe.to_config(), indent=1)
+            self.export_area.layout.display = ""
+
+
+def preview_augmentations(image=None, photo: str = "astronaut", **kwargs) -> AugmentationPreview:
+    """One call: ``preview_augmentations(img)`` shows the text's augmentation on ``img``."""
+    return AugmentationPreview(image=image, photo=photo, **kwargs)

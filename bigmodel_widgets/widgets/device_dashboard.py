@@ -1,0 +1,214 @@
+"""``DeviceDashboard``: live CPU, RAM, process-memory and GPU charts fed by a background Sampler.
+
+The browser gets numbers (a small JSON series), not images: an anywidget draws them as SVG.
+Trait updates from the sampler thread reach the browser while another cell is busy (STACK.md),
+so the chart keeps moving during training. Closing the widget, or losing the last reference
+to it, stops the sampler thread.
+"""
+from __future__ import annotations
+
+import html
+import weakref
+
+import anywidget
+import ipywidgets as w
+import traitlets
+
+from ..engine.devices import Sampler, Snapshot, as_number, gpu_status, to_series
+from ._base import CompositeWidget, check_kwargs
+
+__all__ = ["LiveChart", "DeviceDashboard", "device_dashboard"]
+
+_ESM = r"""
+const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+const W = 300, H = 120, L = 34, R = 6, T = 18, B = 16;
+function panelSvg(t, panel) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("width", W); svg.setAttribute("height", H);
+  svg.setAttribute("class", "bmw-panel");
+  svg.style.marginRight = "8px";
+  const all = panel.lines.flatMap(l => l.values.filter(v => v !== null));
+  const ymax = panel.ymax || Math.max(1, ...all) * 1.1;
+  const t0 = t.length > 1 && t[0] < 0 ? t[0] : -1;   // the window shown: oldest sample .. now
+  const x = s => L + (W - L - R) * (s - t0) / (0 - t0);
+  const y = v => T + (H - T - B) * (1 - v / ymax);
+  const add = (tag, attrs, text) => {
+    const e = document.createElementNS(ns, tag);
+    for (const k in attrs) e.setAttribute(k, attrs[k]);
+    if (text !== undefined) e.textContent = text;
+    svg.appendChild(e); return e;
+  };
+  add("rect", {x: L, y: T, width: W - L - R, height: H - T - B, fill: "#fafafa", stroke: "#ccc"});
+  add("text", {x: L - 3, y: T + 8, "text-anchor": "end", "font-size": 9}, Math.round(ymax));
+  add("text", {x: L - 3, y: H - B, "text-anchor": "end", "font-size": 9}, "0");
+  add("text", {x: L, y: H - 3, "font-size": 9}, t0.toFixed(t0 > -10 ? 1 : 0) + " s");
+  add("text", {x: W - R, y: H - 3, "font-size": 9, "text-anchor": "end"}, "now");
+  add("line", {x1: L, x2: W - R, y1: y(ymax / 2), y2: y(ymax / 2), stroke: "#e4e4e4"});
+  panel.lines.forEach((line, i) => {
+    let seg = [];
+    const flush = () => {
+      if (seg.length > 1) add("polyline", {points: seg.join(" "), fill: "none",
+        stroke: COLORS[i % COLORS.length], "stroke-width": i === 0 ? 2 : 1,
+        opacity: i === 0 ? 1 : 0.6});
+      seg = [];
+    };
+    line.values.forEach((v, k) => {
+      if (v === null) { flush(); return; }  // not available: a gap, never a 0
+      seg.push(x(t[k]).toFixed(1) + "," + y(v).toFixed(1));
+    });
+    flush();
+  });
+  const last = panel.lines.length ? panel.lines[0].values[panel.lines[0].values.length - 1] : null;
+  const shown = last === null || last === undefined ? "n/a" : last.toFixed(1) + " " + panel.unit;
+  add("text", {x: L, y: 12, "font-size": 11, "font-weight": "bold"}, panel.title + ": " + shown);
+  if (panel.lines.length > 1) {  // legend along the time axis; the bold line is the first
+    panel.lines.slice(0, 5).forEach((line, i) => add("text", {x: L + 44 + 40 * i, y: H - 3,
+      "font-size": 9, fill: COLORS[i % COLORS.length]}, line.name));
+  }
+  return svg;
+}
+function render({ model, el }) {
+  const root = document.createElement("div");
+  root.className = "bmw-live-chart";
+  root.style.display = "flex"; root.style.flexWrap = "wrap";
+  el.appendChild(root);
+  let draws = 0;
+  const draw = () => {
+    const data = model.get("data") || {t: [], panels: []};
+    root.replaceChildren(...data.panels.map(p => panelSvg(data.t, p)));
+    draws += 1;
+    root.dataset.draws = String(draws);           // browser tests count redraws
+    root.dataset.tick = String(model.get("tick"));
+  };
+  model.on("change:data", draw);
+  draw();
+}
+export default { render };
+"""
+
+
+class LiveChart(anywidget.AnyWidget):
+    """Draws ``data = {"t": [...], "panels": [...]}`` (see engine.devices.to_series) as SVG."""
+
+    _esm = _ESM
+    data = traitlets.Dict({"t": [], "panels": []}).tag(sync=True)
+    tick = traitlets.Int(0).tag(sync=True)
+
+
+def _fmt(value, scale=1.0, unit="") -> str:
+    v = as_number(value)
+    return "n/a" if v is None else f"{v * scale:.1f}{unit}"
+
+
+class DeviceDashboard(CompositeWidget):
+    """Live device charts. Controls: ``interval`` (s), ``pause``, ``stop_button``,
+    ``start_button``; ``sampler`` is the engine object underneath (use its callbacks too)."""
+
+    _ALLOWED = {"interval", "history", "backends", "autostart", "per_core"}
+
+    def __init__(self, **kwargs):
+        check_kwargs("DeviceDashboard", kwargs, self._ALLOWED)
+        super().__init__()
+        interval = kwargs.get("interval", 0.5)
+        self.per_core = bool(kwargs.get("per_core", True))
+        self.sampler = Sampler(kwargs.get("backends"), interval, kwargs.get("history", 120))
+        self.interval = w.FloatText(value=float(interval), description="interval (s)",
+                                    continuous_update=False, layout=w.Layout(width="170px"))
+        self.pause = w.ToggleButton(value=False, description="pause", icon="pause")
+        self.stop_button = w.Button(description="stop", icon="stop")
+        self.start_button = w.Button(description="start", icon="play")
+        self.status = w.HTML()
+        self.gpu_label = w.HTML()
+        self.summary = w.HTML()
+        self.chart = LiveChart()
+        self.updates = 0  # snapshots rendered so far
+        self.children = [w.HBox([self.interval, self.pause, self.stop_button, self.start_button,
+                                 self.status]),
+                         self.gpu_label, self.summary, self.chart, self.errors]
+        self.interval.observe(self._on_interval, names="value")
+        self.pause.observe(self._on_pause, names="value")
+        self.stop_button.on_click(lambda _b: self.stop())
+        self.start_button.on_click(lambda _b: self.start())
+        # The sampler must not keep the widget alive: it calls back through a weak reference,
+        # and a finalizer stops its thread when the widget is collected.
+        ref = weakref.ref(self)
+
+        def _deliver(snap, _ref=ref):
+            view = _ref()
+            if view is not None:
+                view._render(snap)
+
+        self._deliver = _deliver
+        self.sampler.add_callback(_deliver)
+        self._finalizer = weakref.finalize(self, self.sampler.close)
+        self._update_status()
+        if kwargs.get("autostart", True):
+            self.start()
+
+    # --- control callbacks: engine calls only -------------------------------------------
+    def _on_interval(self, change) -> None:
+        with self.guard("interval"):
+            self.sampler.interval = change["new"]
+        self._update_status()
+
+    def _on_pause(self, change) -> None:
+        with self.guard("pause"):
+            (self.sampler.pause if change["new"] else self.sampler.resume)()
+            self.pause.description = "resume" if change["new"] else "pause"
+            self.pause.icon = "play" if change["new"] else "pause"
+        self._update_status()
+
+    def start(self) -> "DeviceDashboard":
+        with self.guard("start"):
+            self.sampler.start()
+        self._update_status()
+        return self
+
+    def stop(self) -> None:
+        with self.guard("stop"):
+            self.sampler.stop()
+        self._update_status()
+
+    # --- rendering (runs on the sampler thread) -----------------------------------------
+    def _render(self, snap: Snapshot) -> None:
+        self.chart.data = to_series(self.sampler.history(), per_core=self.per_core)
+        self.updates += 1
+        self.chart.tick = self.updates
+        self.gpu_label.value = (f"<span class='bmw-gpu-status'><b>GPU:</b> "
+                                f"{html.escape(gpu_status(snap))}</span>")
+        self.summary.value = (f"CPU {_fmt(snap.cpu_percent, unit=' %')} · "
+                              f"RAM {_fmt(snap.ram_percent, unit=' %')} · "
+                              f"this process {_fmt(snap.process_rss_bytes, 2**-20, ' MiB')}")
+        self._update_status()
+
+    def _update_status(self) -> None:
+        state = ("paused" if self.sampler.paused else "running") if self.sampler.running \
+            else "stopped"
+        self.status.value = (f"<span class='bmw-dashboard-status'>{state} · every "
+                             f"{self.sampler.interval:g} s · {self.updates} samples</span>")
+
+    @property
+    def state(self) -> str:
+        if not self.sampler.running:
+            return "stopped"
+        return "paused" if self.sampler.paused else "running"
+
+    def close(self) -> None:
+        if getattr(self, "_finalizer", None) is None:  # __init__ failed part-way
+            return super().close()
+        self.sampler.remove_callback(self._deliver)
+        self._finalizer()  # stops the thread and releases NVML, once
+        for child in (self.chart, self.interval, self.pause, self.stop_button, self.start_button,
+                      self.status, self.gpu_label, self.summary, self.errors):
+            child.close()
+        for box in self.children:
+            if isinstance(box, w.Box):
+                box.close()
+        super().close()
+
+
+def device_dashboard(interval: float = 0.5, **kwargs) -> DeviceDashboard:
+    """One call: a running dashboard over psutil, NVML and TensorFlow (display it)."""
+    return DeviceDashboard(interval=interval, **kwargs)

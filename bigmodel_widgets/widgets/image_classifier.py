@@ -1,0 +1,274 @@
+"""ImageClassifier: draw, upload or pick a digit -> the preprocessing steps -> top-k probabilities.
+
+Also the held-out confusion matrix and the misclassified test images. The drawing canvas is a
+small anywidget: strokes are drawn in the browser and, at the end of each stroke, the canvas
+is sent to the kernel as a PNG data URL in ``DrawingCanvas.png``; tests set that trait directly.
+"""
+from __future__ import annotations
+
+import base64
+import html
+
+import anywidget
+import ipywidgets as w
+import numpy as np
+import traitlets
+
+from ..engine.tasks import vision
+from ..engine.tasks import vision_preprocess as pp
+from ..engine.tasks.vision_io import ImageInputError
+from ._base import CompositeWidget, check_kwargs
+
+__all__ = ["DrawingCanvas", "ImageClassifier", "image_classifier"]
+
+_CANVAS_ESM = """
+function render({ model, el }) {
+  const size = model.get("size");
+  const c = document.createElement("canvas");
+  c.width = size; c.height = size;
+  c.className = "bmw-draw-canvas";
+  Object.assign(c.style, {border: "1px solid #888", touchAction: "none", cursor: "crosshair",
+                          background: "white"});
+  const ctx = c.getContext("2d");
+  const reset = () => { ctx.fillStyle = "white"; ctx.fillRect(0, 0, size, size); };
+  reset();
+  let drawing = false;
+  const pos = (e) => { const r = c.getBoundingClientRect();
+    return [(e.clientX - r.left) * size / r.width, (e.clientY - r.top) * size / r.height]; };
+  const stroke = () => { ctx.lineWidth = model.get("line_width"); ctx.lineCap = "round";
+    ctx.lineJoin = "round"; ctx.strokeStyle = "black"; ctx.stroke(); };
+  c.addEventListener("pointerdown", (e) => { drawing = true; c.setPointerCapture(e.pointerId);
+    const [x, y] = pos(e); ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(x + 0.01, y); stroke(); });
+  c.addEventListener("pointermove", (e) => { if (!drawing) return;
+    const [x, y] = pos(e); ctx.lineTo(x, y); stroke(); });
+  const end = () => { if (!drawing) return; drawing = false;
+    model.set("png", c.toDataURL("image/png")); model.save_changes(); };
+  c.addEventListener("pointerup", end);
+  c.addEventListener("pointercancel", end);
+  model.on("change:clear_count", reset);
+  el.appendChild(c);
+}
+export default { render };
+"""
+
+
+class DrawingCanvas(anywidget.AnyWidget):
+    """A square canvas to draw on with the mouse, pen or finger; ``png`` is the drawing."""
+
+    _esm = _CANVAS_ESM
+    png = traitlets.Unicode("").tag(sync=True)  # data URL, '' when empty
+    size = traitlets.Int(200).tag(sync=True)
+    line_width = traitlets.Int(16).tag(sync=True)
+    clear_count = traitlets.Int(0).tag(sync=True)
+
+    def clear(self) -> None:
+        self.png = ""
+        self.clear_count += 1
+
+    def png_bytes(self) -> bytes:
+        """The drawing as PNG bytes; ImageInputError when nothing has been drawn."""
+        if not self.png:
+            raise ImageInputError("the canvas is empty: draw a digit first")
+        head, _, payload = self.png.partition(",")
+        if not head.startswith("data:image/") or not payload:
+            raise ImageInputError("the canvas sent something that is not an image data URL")
+        return base64.b64decode(payload)
+
+
+def _png(img: np.ndarray, min_side: int = 84) -> bytes:
+    """PNG bytes, small images enlarged with nearest neighbour so pixels stay visible."""
+    import cv2
+
+    img = np.asarray(img)
+    h, w_ = img.shape[:2]
+    if max(h, w_) < min_side:
+        k = int(np.ceil(min_side / max(h, w_)))
+        img = cv2.resize(img, (w_ * k, h * k), interpolation=cv2.INTER_NEAREST)
+    if img.ndim == 3:
+        img = img[..., ::-1]  # RGB -> OpenCV's BGR
+    return cv2.imencode(".png", img)[1].tobytes()
+
+
+def _tile(img: np.ndarray, caption: str, size: int = 84) -> w.VBox:
+    return w.VBox([w.Image(value=_png(img, size), format="png",
+                           layout=w.Layout(width=f"{size}px", height=f"{size}px",
+                                           object_fit="contain")),
+                   w.HTML(f"<small>{html.escape(caption)}</small>")],
+                  layout=w.Layout(margin="0 6px 0 0", align_items="center"))
+
+
+def _bars(top: list[tuple[int, float]]) -> str:
+    rows = "".join(
+        f'<div class="bmw-topk-row" style="display:flex;align-items:center;gap:6px">'
+        f'<b style="width:1.2em">{c}</b><div style="background:#4e79a7;height:14px;'
+        f'width:{max(1, round(p * 220))}px"></div><span>{p:.1%}</span></div>' for c, p in top)
+    return f'<div class="bmw-topk">{rows}</div>'
+
+
+def _confusion_html(conf: np.ndarray) -> str:
+    peak = max(int(conf.max()), 1)
+    head = "<tr><th>true \\ pred</th>" + "".join(f"<th>{j}</th>" for j in range(len(conf))) + "</tr>"
+    body = ""
+    for i, row in enumerate(conf):
+        cells = ""
+        for j, n in enumerate(row):
+            shade = int(255 - 200 * n / peak)
+            colour = f"rgb({shade},{shade},255)" if i == j else f"rgb(255,{shade},{shade})"
+            cells += f'<td style="background:{colour};text-align:right;padding:1px 5px">{n}</td>'
+        body += f"<tr><th>{i}</th>{cells}</tr>"
+    return f'<table class="bmw-confusion" style="border-collapse:collapse">{head}{body}</table>'
+
+
+class ImageClassifier(CompositeWidget):
+    """Chapter 5's classifier view. ``prediction`` is exactly ``vision.classify_digit(...)``.
+
+    Example::
+
+        clf = ImageClassifier(model, data)
+        clf.test_index.value = 7             # clf.prediction == classify_digit(model, data.x_test[7])
+        clf.upload_bytes(open("my_digit.jpg", "rb").read())
+    """
+
+    def __init__(self, model, data: vision.DigitData | None = None, **kwargs):
+        check_kwargs("ImageClassifier", kwargs, {"k", "canvas_size", "show_wrong"})
+        if not hasattr(model, "input_shape") or not callable(model):
+            raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
+        super().__init__()
+        self.model = model
+        self.data = data if data is not None else vision.load_digit_data()
+        self.prediction: pp.Prediction | None = None
+        self.evaluation: vision.Evaluation | None = None
+        self.source = ""
+        style = {"description_width": "80px"}
+        self.canvas = DrawingCanvas(size=int(kwargs.get("canvas_size", 200)))
+        self.clear_button = w.Button(description="clear", icon="eraser")
+        self.upload = w.FileUpload(accept="image/*", multiple=False, description="upload")
+        self.test_index = w.IntSlider(value=0, min=0, max=len(self.data.x_test) - 1,
+                                      description="test image", continuous_update=False,
+                                      style=style)
+        self.k = w.IntSlider(value=int(kwargs.get("k", 3)), min=1, max=10, description="top-k",
+                             style=style)
+        self.invert = w.Dropdown(options=[("auto", None), ("yes (dark ink)", True),
+                                          ("no (light ink)", False)], value=None,
+                                 description="invert", style=style)
+        self.evaluate_button = w.Button(description="confusion matrix", icon="table")
+        self.show_wrong = int(kwargs.get("show_wrong", 16))
+        self.source_view = w.HTML()
+        self.steps_view = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.topk_view = w.HTML()
+        self.confusion_view = w.HTML()
+        self.wrong_view = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        for view, name in ((self.topk_view, "bmw-topk-view"), (self.source_view, "bmw-source")):
+            view.add_class(name)
+
+        left = w.VBox([self.canvas, w.HBox([self.clear_button, self.upload]), self.test_index,
+                       self.k, self.invert])
+        right = w.VBox([self.source_view, self.steps_view, self.topk_view],
+                       layout=w.Layout(margin="0 0 0 16px"))
+        self.children = [w.HBox([left, right]), self.errors, self.evaluate_button,
+                         self.confusion_view, self.wrong_view]
+
+        self.canvas.observe(self._on_drawing, names="png")
+        self.clear_button.on_click(lambda _: self.canvas.clear())
+        self.upload.observe(self._on_upload, names="value")
+        self.test_index.observe(lambda _: self.classify_test_image(), names="value")
+        self.k.observe(lambda _: self._rerun(), names="value")
+        self.invert.observe(lambda _: self._rerun(), names="value")
+        self.evaluate_button.on_click(lambda _: self.show_evaluation())
+        self._last_input = None
+
+    # ---- inputs ------------------------------------------------------------------------
+    def classify(self, image, source: str = "image") -> pp.Prediction | None:
+        """Classify a path, bytes or array; shows steps and top-k, or an error message."""
+        self._last_input = (image, source)
+        self.prediction = None
+        decoded = True
+        if isinstance(image, (bytes, bytearray, memoryview)):
+            decoded = False
+            with self.guard():  # the message names the file itself
+                image = pp.load_any(bytes(image), name=source)
+                decoded = True
+        if decoded:  # otherwise the error area already says why
+            with self.guard(f"classifying {source}"):
+                pred = pp.classify_digit(self.model, image, k=self.k.value,
+                                         invert=self.invert.value)
+                self.prediction = pred
+                self._render(pred, source)
+        if self.prediction is None:
+            self.steps_view.children, self.topk_view.value = (), ""
+            self.source_view.value = f"<b>{html.escape(source)}</b>: no prediction"
+        return self.prediction
+
+    def classify_test_image(self) -> pp.Prediction | None:
+        i = self.test_index.value
+        return self.classify(self.data.x_test[i],
+                             f"test image {i} (true label {int(self.data.y_test[i])})")
+
+    def classify_drawing(self) -> pp.Prediction | None:
+        data = None
+        with self.guard("reading the canvas"):
+            data = self.canvas.png_bytes()
+        if data is None:  # the error area says why
+            self.prediction = None
+            self.steps_view.children, self.topk_view.value = (), ""
+            return None
+        return self.classify(data, "your drawing")
+
+    def upload_bytes(self, data: bytes, name: str = "upload") -> pp.Prediction | None:
+        """What the upload button does with a file's bytes (also handy from code)."""
+        return self.classify(bytes(data), name)
+
+    def _on_drawing(self, change) -> None:
+        if change["new"]:
+            self.classify_drawing()
+        else:  # cleared
+            self.prediction = None
+            self.steps_view.children, self.topk_view.value, self.source_view.value = (), "", ""
+            self.errors.clear()
+
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if files:
+            f = files[0]
+            self.upload_bytes(bytes(f["content"]), f.get("name", "upload"))
+
+    def _rerun(self) -> None:
+        if self._last_input is not None:
+            self.classify(*self._last_input)
+
+    # ---- views -------------------------------------------------------------------------
+    def _render(self, pred: pp.Prediction, source: str) -> None:
+        # The headline goes last, so a browser that sees it has the steps and bars already.
+        self.steps_view.children = [_tile(img, name) for name, img in pred.prep.steps.items()]
+        self.topk_view.value = _bars(pred.top)
+        self.source_view.value = (f"<b>{html.escape(source)}</b> &rarr; predicted "
+                                  f'<b class="bmw-predicted">{pred.label}</b> '
+                                  f"({pred.top[0][1]:.1%})")
+
+    def show_evaluation(self) -> vision.Evaluation | None:
+        """Held-out confusion matrix and the most confident mistakes."""
+        with self.guard("evaluating on the test set"):
+            ev = vision.evaluate(self.model, self.data.x_test, self.data.y_test)
+            self.evaluation = ev
+            self.confusion_view.value = (f"<p>held-out accuracy <b>{ev.accuracy:.2%}</b> on "
+                                         f"{len(self.data.y_test)} images; rows are the true "
+                                         f"digit, columns the prediction</p>"
+                                         + _confusion_html(ev.confusion))
+            self.wrong_view.children = [
+                _tile(self.data.x_test[i], f"#{i}: {int(self.data.y_test[i])} \u2192 "
+                      f"{int(ev.predicted[i])}", 56) for i in ev.wrong[: self.show_wrong]]
+            return ev
+        return None
+
+
+def image_classifier(model=None, kind: str = "seed", data: vision.DigitData | None = None,
+                     **kwargs) -> ImageClassifier:
+    """One call: a trained model (from the cache, or trained now with a progress bar) in a view."""
+    if model is None:
+        from .progress import ProgressBar
+        from IPython.display import display
+
+        bar = ProgressBar(f"training the {kind} CNN")
+        display(bar)
+        model = vision.pretrained_cnn(kind, progress=bar)
+    return ImageClassifier(model, data, **kwargs)

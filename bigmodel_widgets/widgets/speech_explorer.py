@@ -1,0 +1,231 @@
+"""SpeechExplorer: pick a spoken-digit test example -> its MFCC heat map and the predicted digit;
+load a WAV (upload or a bundled recording) -> waveform, playback, spectrogram, mel and MFCC views.
+
+The front end's MFCCs are a reconstruction of the dataset's pipeline, not the same one, so the
+widget shows how far a recording's features sit from the training data next to its prediction.
+"""
+from __future__ import annotations
+
+import html
+import io
+
+import ipywidgets as w
+import numpy as np
+
+from ..engine import data
+from ..engine.tasks import speech
+from ..engine.tasks import speech_frontend as fe
+from ._base import CompositeWidget, check_kwargs
+
+__all__ = ["SpeechExplorer", "speech_explorer"]
+
+_NONE = "(none)"
+
+
+def _png(fig) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def _figure(width, height):
+    from matplotlib.figure import Figure  # no pyplot: no global "current figure"
+
+    return Figure(figsize=(width, height))
+
+
+def _prob_bars(probs, true_digit=None) -> str:
+    best = int(np.argmax(probs))
+    rows = []
+    for digit, p in enumerate(probs):
+        colour = "#4e79a7" if digit == best else "#bab0ac"
+        mark = " ✓" if true_digit is not None and digit == true_digit else ""
+        rows.append(f'<div style="display:flex;align-items:center;font-family:monospace">'
+                    f'<span style="width:2em">{digit}</span>'
+                    f'<span style="display:inline-block;height:10px;width:{200 * p:.0f}px;'
+                    f'background:{colour}"></span><span style="margin-left:6px">{p:.1%}{mark}</span></div>')
+    return "".join(rows)
+
+
+class SpeechExplorer(CompositeWidget):
+    """Chapter 6's explorer. Controls are public attributes; results are ``result`` (the test
+    example's :class:`Prediction`), ``wave_features`` and ``wave_prediction`` (the loaded audio).
+
+    Example::
+
+        ex = SpeechExplorer(recognizer, split)
+        ex.example.value = 12        # ex.result == recognizer.predict(split.x_test[12])
+        ex.load_wav_bytes(open("me.wav", "rb").read())
+    """
+
+    def __init__(self, recognizer: speech.SpeechRecognizer | None = None,
+                 split: speech.SpeechSplit | None = None, **kwargs):
+        check_kwargs("SpeechExplorer", kwargs, {"kind", "seed", "progress", "example"})
+        if recognizer is not None and not isinstance(recognizer, speech.SpeechRecognizer):
+            raise TypeError(f"recognizer must be a SpeechRecognizer, got {type(recognizer).__name__}")
+        super().__init__()
+        self.split = split or speech.load_split(kwargs.get("seed", 0))
+        self.recognizer = recognizer or speech.trained_recognizer(
+            kwargs.get("kind", "strong"), kwargs.get("seed", 0), split=self.split,
+            progress=kwargs.get("progress"))
+        self.result: speech.Prediction | None = None
+        self.wave_features: fe.Features | None = None
+        self.wave_prediction: speech.Prediction | None = None
+        self.wave_comparison: dict | None = None
+
+        n = len(self.split.x_test)
+        self.example = w.IntSlider(value=0, min=0, max=n - 1, description="test example",
+                                   continuous_update=False, style={"description_width": "100px"},
+                                   layout=w.Layout(width="420px"))
+        self.prediction = w.HTML()
+        self.prediction.add_class("bmw-speech-prediction")
+        self.mfcc_view = w.Image(format="png", layout=w.Layout(max_width="520px"))
+
+        self.upload = w.FileUpload(accept=".wav,audio/wav", multiple=False, description="upload WAV")
+        self.recording = w.Dropdown(description="recording", style={"description_width": "100px"},
+                                    layout=w.Layout(width="520px"))
+        self.mix_stereo = w.Checkbox(value=False, description="mix stereo to mono")
+        self.audio = w.Audio(format="wav", autoplay=False, loop=False)
+        self.wave_info = w.HTML()
+        self.wave_info.add_class("bmw-speech-wave")
+        self.wave_view = w.Image(format="png", layout=w.Layout(max_width="760px"))
+        self._recordings = self._find_recordings()
+
+        dataset_box = w.VBox([w.HTML("<b>Held-out recordings (dataset MFCCs)</b>"), self.example,
+                              w.HBox([self.mfcc_view, self.prediction])])
+        wave_box = w.VBox([w.HTML("<b>Your audio (tf.signal front end)</b>"),
+                           w.HBox([self.recording, self.upload, self.mix_stereo]),
+                           self.audio, self.wave_info, self.wave_view])
+        self.children = [dataset_box, wave_box, self.errors]
+
+        self.example.observe(lambda _: self._show_example(), names="value")
+        self.recording.observe(self._on_recording, names="value")
+        self.upload.observe(self._on_upload, names="value")
+        self.example.value = int(kwargs.get("example", 0))
+        self._show_example()
+
+    # ---- test examples -------------------------------------------------------------------
+    def _show_example(self) -> None:
+        with self.guard("test example"):
+            i = self.example.value
+            seq, label = self.split.x_test[i], int(self.split.y_test[i])
+            self.result = self.recognizer.predict(seq)
+            ok = "correct" if self.result.digit == label else "wrong"
+            self.prediction.value = (
+                f'<div class="bmw-speech-digit" data-digit="{self.result.digit}" data-example="{i}">'
+                f'predicted <b>{self.result.digit}</b> '
+                f'(spoken {label}, {ok}; {len(seq)} frames)</div>'
+                + _prob_bars(self.result.probabilities, label))
+            fig = _figure(5, 2.6)
+            ax = fig.add_subplot()
+            im = ax.imshow(seq.T, aspect="auto", origin="lower", cmap="magma")
+            ax.set(xlabel="frame", ylabel="MFCC", title=f"test example {i}: spoken {label}")
+            fig.colorbar(im, ax=ax)
+            self.mfcc_view.value = _png(fig)
+
+    # ---- waveforms -----------------------------------------------------------------------
+    def _find_recordings(self) -> dict:
+        try:
+            paths = {p.parent.name + "/" + p.name: p for p in data.pocketsphinx_wavs()}
+        except data.DatasetUnavailable:
+            self.recording.options = [_NONE]
+            self.recording.description = "recording"
+            self.recording.tooltip = "pocketsphinx-testdata not available"
+            self.wave_info.value = ("<i>Bundled recordings: not available "
+                                    "(apt-get install pocketsphinx-testdata). Upload a WAV instead.</i>")
+            return {}
+        self.recording.options = [_NONE] + sorted(paths)
+        return paths
+
+    def _on_recording(self, change) -> None:
+        if change["new"] in (None, _NONE):
+            return
+        self._clear_wave()
+        with self.guard("recording"):
+            path = self._recordings[change["new"]]
+            self._load(fe.read_wav(path), change["new"], path.read_bytes())
+
+    def _on_upload(self, change) -> None:
+        if not change["new"]:
+            return
+        item = change["new"][0]
+        self.load_wav_bytes(bytes(item["content"]), item.get("name", "upload"))
+
+    def load_wav_bytes(self, raw: bytes, name: str = "upload") -> None:
+        """Load WAV file bytes as the upload button does (errors go to the error area)."""
+        self._clear_wave()
+        with self.guard(f"{name}"):
+            self._load(fe.read_wav(raw), name, bytes(raw))
+
+    def load_waveform(self, samples, rate: int, name: str = "waveform") -> None:
+        """Load audio samples (float in [-1, 1]) at ``rate`` Hz."""
+        self._clear_wave()
+        with self.guard(f"{name}"):
+            x = np.asarray(samples, np.float32)
+            buf = io.BytesIO()
+            from scipy.io import wavfile
+
+            wavfile.write(buf, int(rate), np.clip(np.nan_to_num(x), -1, 1))
+            self._load(fe.Waveform(x, int(rate)), name, buf.getvalue())
+
+    def _clear_wave(self) -> None:
+        # Before every load: a failed load must not leave a stale prediction on screen.
+        self.wave_features = self.wave_prediction = self.wave_comparison = None
+        self.wave_info.value, self.wave_view.value = "", b""
+
+    def _load(self, wave: fe.Waveform, name: str, wav_bytes: bytes) -> None:
+        prepared = fe.prepare_waveform(wave.samples, wave.rate, self.mix_stereo.value)
+        feats = fe.features(prepared)
+        self.audio.value = wav_bytes
+        self.wave_features = feats
+        self.wave_prediction = self.recognizer.predict(feats.mfcc)
+        self.wave_comparison = fe.compare_to_dataset(feats.mfcc, self.recognizer.mean,
+                                                     self.recognizer.std)
+        self._render_wave(wave, prepared, feats, name)
+
+    def _render_wave(self, wave, prepared, feats, name) -> None:
+        cmp = self.wave_comparison
+        verdict = ("close to the training data" if cmp["in_distribution"] else
+                   f"<b>outside the training data</b> (MFCC {cmp['worst_coefficient']} is "
+                   f"{cmp['max_abs_z']:.1f} std away): this prediction says little")
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in feats.notes)
+        self.wave_info.value = (
+            f"<div><b>{html.escape(name)}</b>: {wave.seconds:.2f} s, {wave.rate} Hz, "
+            f"{wave.channels} channel(s), {len(feats.mfcc)} MFCC frames</div>"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + f'<div class="bmw-speech-wave-digit">model says <b>{self.wave_prediction.digit}</b> '
+            f"({max(self.wave_prediction.probabilities):.0%}); features are {verdict}.</div>"
+            "<div><i>These MFCCs come from this package's tf.signal front end, a reconstruction "
+            "of the dataset's (unpublished) pipeline from recordings of other speakers and "
+            "microphones: they do not match the training features exactly.</i></div>")
+        fig = _figure(9.5, 6)
+        axes = fig.subplots(2, 2)
+        t = np.arange(len(prepared.samples)) / prepared.rate
+        axes[0, 0].plot(t, prepared.samples, lw=0.5)
+        axes[0, 0].set(title="waveform (mono, 22,050 Hz)", xlabel="s")
+        extent = [0, feats.frame_times[-1], 0, feats.rate / 2000]
+        axes[0, 1].imshow(feats.spectrogram_db.T, aspect="auto", origin="lower", cmap="magma",
+                          extent=extent)
+        axes[0, 1].set(title="power spectrogram (dB)", xlabel="s", ylabel="kHz")
+        axes[1, 0].imshow(feats.mel_db.T, aspect="auto", origin="lower", cmap="magma")
+        axes[1, 0].set(title="log-mel (128 bands)", xlabel="frame", ylabel="band")
+        axes[1, 1].imshow(feats.mfcc.T, aspect="auto", origin="lower", cmap="magma")
+        axes[1, 1].set(title="MFCC (13)", xlabel="frame", ylabel="coefficient")
+        fig.tight_layout()
+        self.wave_view.value = _png(fig)
+
+
+def speech_explorer(**kwargs) -> SpeechExplorer:
+    """One call: train (or load from the cache) the strong model with a progress bar, then explore."""
+    from .progress import ProgressBar
+
+    if "progress" not in kwargs:
+        bar = ProgressBar("training")
+        from IPython.display import display
+
+        display(bar)
+        kwargs["progress"] = bar
+    return SpeechExplorer(**kwargs)

@@ -1,0 +1,58 @@
+"""A stand-in for the pynvml module: two GPUs, and a switch that makes reads fail mid-run."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+__all__ = ["FakeNvml"]
+
+
+class FakeNvmlError(Exception):
+    pass
+
+
+class FakeNvml:
+    NVMLError = FakeNvmlError
+
+    def __init__(self, count: int = 2, init_fails: bool = False, no_power: bool = False):
+        self.count, self.init_fails, self.no_power = count, init_fails, no_power
+        self.broken = False  # flip to True to make every read fail ("NVML failing mid-run")
+        self.shutdowns = 0
+
+    def nvmlInit(self):
+        if self.init_fails:
+            raise FakeNvmlError("Driver Not Loaded")
+
+    def nvmlShutdown(self):
+        self.shutdowns += 1
+
+    def nvmlDeviceGetCount(self):
+        return self.count
+
+    def nvmlDeviceGetHandleByIndex(self, i):
+        return i
+
+    def nvmlDeviceGetName(self, h):
+        return f"Fake H100 {h}".encode()
+
+    def nvmlSystemGetDriverVersion(self):
+        return "550.00"
+
+    def _check(self):
+        if self.broken:
+            raise FakeNvmlError("GPU is lost")
+
+    def nvmlDeviceGetUtilizationRates(self, h):
+        self._check()
+        return SimpleNamespace(gpu=40 + h, memory=10)
+
+    def nvmlDeviceGetMemoryInfo(self, h):
+        self._check()
+        return SimpleNamespace(used=(h + 1) * 2**30, total=80 * 2**30, free=0)
+
+    def nvmlDeviceGetTemperature(self, h, sensor):
+        return 60
+
+    def nvmlDeviceGetPowerUsage(self, h):
+        if self.no_power:
+            raise FakeNvmlError("Not Supported")
+        return 250_000  # milliwatts

@@ -1,0 +1,133 @@
+"""Chapter 5's ImageClassifier, driven from Python: its results equal the engine's."""
+from __future__ import annotations
+
+import base64
+
+import cv2
+import numpy as np
+import pytest
+
+from bigmodel_widgets.engine.tasks import vision as V
+from bigmodel_widgets.engine.tasks import vision_io as io
+from bigmodel_widgets.engine.tasks import vision_preprocess as pp
+from bigmodel_widgets.widgets.image_classifier import DrawingCanvas, ImageClassifier
+
+
+@pytest.fixture(scope="module")
+def model():
+    return V.build_cnn("seed", seed=1)  # untrained: the view must match it, right or wrong
+
+
+@pytest.fixture(scope="module")
+def small_data():
+    d = V.load_digit_data()
+    return V.DigitData(d.x_train[:10], d.y_train[:10], d.x_test[:40], d.y_test[:40])
+
+
+@pytest.fixture
+def clf(model, small_data):
+    return ImageClassifier(model, small_data, k=3)
+
+
+def _data_url(img: np.ndarray) -> str:
+    return "data:image/png;base64," + base64.b64encode(cv2.imencode(".png", img)[1]).decode()
+
+
+def _same(pred, ref):
+    assert pred is not None and ref is not None
+    assert np.allclose(pred.probs, ref.probs) and pred.top == ref.top
+
+
+def test_test_image_slider_shows_the_engine_prediction(clf, model, small_data):
+    clf.test_index.value = 7
+    _same(clf.prediction, pp.classify_digit(model, small_data.x_test[7], k=3))
+    assert f"predicted <b class=\"bmw-predicted\">{clf.prediction.label}</b>" in clf.source_view.value
+    assert len(clf.steps_view.children) == len(clf.prediction.prep.steps)
+    assert clf.topk_view.value.count("bmw-topk-row") == 3
+    clf.k.value = 5  # re-runs the last input with the new k
+    _same(clf.prediction, pp.classify_digit(model, small_data.x_test[7], k=5))
+    assert clf.topk_view.value.count("bmw-topk-row") == 5
+
+
+def test_drawing_on_the_canvas_classifies_it(clf, model):
+    img = np.full((200, 200), 255, np.uint8)
+    cv2.line(img, (100, 30), (100, 170), 0, 16)  # a "1", dark on white like the canvas
+    clf.canvas.png = _data_url(img)
+    _same(clf.prediction, pp.classify_digit(model, img, k=3))
+    assert clf.prediction.prep.inverted and clf.errors.message == ""
+    clf.clear_button.click()
+    assert clf.canvas.png == "" and clf.canvas.clear_count == 1
+    assert clf.prediction is None and clf.topk_view.value == ""
+
+
+def test_empty_canvas_is_a_message_and_the_widget_keeps_working(clf, model, small_data):
+    assert clf.classify_drawing() is None
+    assert "canvas is empty" in clf.errors.message
+    clf.canvas.png = _data_url(np.full((200, 200), 255, np.uint8))  # white, nothing drawn
+    assert clf.prediction is None and "no digit found" in clf.errors.message
+    clf.test_index.value = 3
+    _same(clf.prediction, pp.classify_digit(model, small_data.x_test[3], k=3))
+    assert clf.errors.message == ""
+
+
+def test_upload_shows_the_engine_prediction(clf, model):
+    path = io.sample_path("digit_photo_7.jpg")
+    clf.upload_bytes(path.read_bytes(), "digit_photo_7.jpg")
+    _same(clf.prediction, pp.classify_digit(model, path, k=3))
+    assert "digit_photo_7.jpg" in clf.source_view.value
+
+
+@pytest.mark.parametrize("name, message", [
+    ("truncated.jpg", "truncated"),
+    ("not_an_image.png", "not an image"),
+    ("one_pixel.png", "1x1"),
+    ("blank.png", "no digit"),
+])
+def test_bad_uploads_show_a_message_and_the_widget_keeps_working(clf, model, name, message):
+    clf.upload_bytes(io.sample_path(name).read_bytes(), name)
+    assert clf.prediction is None and message in clf.errors.message
+    assert name in clf.errors.message and "no prediction" in clf.source_view.value
+    ok = io.sample_path("digit_16bit_5.png")
+    clf.upload_bytes(ok.read_bytes(), ok.name)
+    _same(clf.prediction, pp.classify_digit(model, ok, k=3))
+    assert clf.errors.message == ""
+
+
+def test_invert_choice_is_passed_to_the_engine(clf, model, small_data):
+    clf.test_index.value = 2
+    clf.invert.value = True  # forcing inversion of a white-on-black digit
+    _same(clf.prediction, pp.classify_digit(model, small_data.x_test[2], k=3, invert=True))
+    assert clf.prediction.prep.inverted
+
+
+def test_confusion_matrix_and_mistakes_equal_the_engine(clf, model, small_data):
+    clf.evaluate_button.click()
+    ref = V.evaluate(model, small_data.x_test, small_data.y_test)
+    assert np.array_equal(clf.evaluation.confusion, ref.confusion)
+    assert clf.evaluation.accuracy == ref.accuracy
+    assert len(clf.wrong_view.children) == min(16, len(ref.wrong))
+    assert "bmw-confusion" in clf.confusion_view.value
+
+
+def test_constructor_validates(model, small_data):
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        ImageClassifier(model, small_data, colour="red")
+    with pytest.raises(TypeError, match="Keras model"):
+        ImageClassifier("model.h5", small_data)
+
+
+def test_canvas_rejects_non_image_payloads():
+    canvas = DrawingCanvas()
+    canvas.png = "data:text/plain;base64,aGVsbG8="
+    with pytest.raises(io.ImageInputError, match="data URL"):
+        canvas.png_bytes()
+
+
+def test_one_call_helper_uses_the_cached_trained_model(small_data):
+    from bigmodel_widgets.widgets.image_classifier import image_classifier
+
+    clf = image_classifier(kind="seed", data=small_data, k=2)  # quick mode: 1 epoch, then cached
+    cached = V.pretrained_cnn("seed")
+    x = V.digits_to_input(small_data.x_test[:5])
+    assert np.array_equal(np.asarray(clf.model(x)), np.asarray(cached(x)))
+    assert clf.k.value == 2

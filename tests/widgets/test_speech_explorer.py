@@ -1,0 +1,121 @@
+"""SpeechExplorer driven from Python: its results equal direct engine calls; bad input shows a
+message in the error area and the widget keeps working."""
+from __future__ import annotations
+
+import datetime
+import io
+
+import numpy as np
+import pytest
+from scipy.io import wavfile
+
+from bigmodel_widgets.engine import data
+from bigmodel_widgets.engine.tasks import speech
+from bigmodel_widgets.engine.tasks import speech_frontend as fe
+from bigmodel_widgets.widgets.speech_explorer import SpeechExplorer
+
+
+@pytest.fixture(scope="module")
+def split():
+    return speech.load_split(seed=0, limit=120)
+
+
+@pytest.fixture(scope="module")
+def recognizer(split):
+    return speech.train(split, "text_fixed", epochs=1)
+
+
+@pytest.fixture
+def explorer(recognizer, split):
+    return SpeechExplorer(recognizer, split)
+
+
+def _wav(samples, rate=16000) -> bytes:
+    buf = io.BytesIO()
+    wavfile.write(buf, rate, (np.asarray(samples) * 32000).astype(np.int16))
+    return buf.getvalue()
+
+
+def test_picking_an_example_shows_the_engine_prediction(explorer, recognizer, split):
+    for i in (0, 7, 42):
+        explorer.example.value = i
+        expected = recognizer.predict(split.x_test[i])
+        assert explorer.result == expected
+        assert f"predicted <b>{expected.digit}</b>" in explorer.prediction.value
+        assert f"spoken {int(split.y_test[i])}" in explorer.prediction.value
+        assert explorer.mfcc_view.value[:4] == b"\x89PNG"
+    assert explorer.errors.message == ""
+    assert explorer.example.max == len(split.x_test) - 1
+
+
+def test_uploaded_wav_goes_through_the_front_end(explorer, recognizer):
+    tone = fe.synth_tone(700.0, 0.4, 16000)
+    raw = _wav(tone)
+    explorer.upload.value = ({"name": "tone.wav", "type": "audio/wav", "size": len(raw),
+                              "content": memoryview(raw),
+                              "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)},)
+    expected = fe.features(fe.prepare_waveform(fe.read_wav(raw).samples, 16000))
+    np.testing.assert_allclose(explorer.wave_features.mfcc, expected.mfcc, atol=1e-4)
+    assert explorer.wave_prediction == recognizer.predict(expected.mfcc)
+    assert explorer.audio.value == raw
+    assert "resampled 16000 Hz" in explorer.wave_info.value
+    assert "do not match the training features" in explorer.wave_info.value
+    assert explorer.wave_view.value[:4] == b"\x89PNG" and explorer.errors.message == ""
+
+
+@pytest.mark.parametrize("raw, match", [
+    (b"GIF89a not audio", "not a WAV"),
+    (_wav(np.zeros(8000)), "silent"),
+    (_wav(np.zeros(0)), "empty"),
+    (_wav(np.stack([fe.synth_tone(440.0, 0.3, 16000)] * 2, 1)), "mono"),
+    (_wav(fe.synth_tone(440.0, 0.01, 16000)), "too short"),
+])
+def test_bad_uploads_show_a_message_and_the_widget_keeps_working(explorer, recognizer, split, raw, match):
+    explorer.load_wav_bytes(raw, "bad.wav")
+    assert match in explorer.errors.message and "bad.wav" in explorer.errors.message
+    assert explorer.wave_prediction is None and explorer.wave_view.value == b""
+    explorer.example.value = 3  # still works, and a success clears the message
+    assert explorer.result == recognizer.predict(split.x_test[3])
+    assert explorer.errors.message == ""
+
+
+def test_a_failed_load_leaves_no_stale_result(explorer):
+    explorer.load_wav_bytes(_wav(fe.synth_tone(500.0, 0.3)), "good.wav")
+    assert explorer.wave_prediction is not None and explorer.errors.message == ""
+    explorer.load_wav_bytes(b"not audio at all", "bad.wav")
+    assert "not a WAV" in explorer.errors.message
+    assert explorer.wave_prediction is None and explorer.wave_features is None
+    assert explorer.wave_info.value == "" and explorer.wave_view.value == b""
+
+
+def test_nan_samples_are_reported(explorer):
+    explorer.load_waveform(np.r_[fe.synth_tone(440.0, 0.3), np.nan], fe.FRONTEND_RATE, "nan")
+    assert "NaN" in explorer.errors.message
+
+
+def test_stereo_is_mixed_when_asked(explorer):
+    stereo = np.stack([fe.synth_tone(440.0, 0.3, 16000)] * 2, 1)
+    explorer.mix_stereo.value = True
+    explorer.load_wav_bytes(_wav(stereo), "stereo.wav")
+    assert explorer.errors.message == "" and "mixed 2 channels" in explorer.wave_info.value
+
+
+def test_bundled_recordings_are_offered_or_marked_unavailable(explorer, recognizer):
+    try:
+        paths = data.pocketsphinx_wavs()
+    except data.DatasetUnavailable:
+        assert explorer.recording.options == ("(none)",) and "not available" in explorer.wave_info.value
+        return
+    assert len(explorer.recording.options) == len(paths) + 1
+    explorer.recording.value = explorer.recording.options[1]
+    assert explorer.errors.message == "" and explorer.wave_features is not None
+    w = fe.read_wav(paths[0])
+    expected = fe.features(fe.prepare_waveform(w.samples, w.rate))
+    np.testing.assert_allclose(explorer.wave_features.mfcc, expected.mfcc, atol=1e-4)
+
+
+def test_strict_constructor(recognizer, split):
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        SpeechExplorer(recognizer, split, colour="red")
+    with pytest.raises(TypeError, match="SpeechRecognizer"):
+        SpeechExplorer("model", split)
