@@ -2,26 +2,16 @@
 import gc
 import math
 import threading
-import time
 import weakref
 
 import pytest
 
-from bigmodel_widgets.engine.devices import THREAD_NAME, FakeBackend, Sampler, gpu_status, to_series
+from bigmodel_widgets.engine.devices import FakeBackend, Sampler, gpu_status, to_series
 from bigmodel_widgets.widgets.device_dashboard import DeviceDashboard, device_dashboard
 
 
-def _sampler_threads():
-    return [t for t in threading.enumerate() if t.name == THREAD_NAME]
-
-
-def _wait(cond, timeout=5.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return True
-        time.sleep(0.01)
-    return False
+from tests._threads import sampler_threads as _sampler_threads
+from tests._threads import wait_until as _wait
 
 
 @pytest.fixture

@@ -1,24 +1,14 @@
 import math
-import threading
 import time
 
 import pytest
 
-from bigmodel_widgets.engine.devices import (NA, THREAD_NAME, FakeBackend, Sampler, gpu_status,
+from bigmodel_widgets.engine.devices import (NA, FakeBackend, Sampler, gpu_status,
                                              to_series)
 
 
-def _sampler_threads():
-    return [t for t in threading.enumerate() if t.name == THREAD_NAME]
-
-
-def _wait(cond, timeout=5.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return True
-        time.sleep(0.01)
-    return False
+from tests._threads import sampler_threads as _sampler_threads
+from tests._threads import wait_until as _wait
 
 
 def test_sample_merges_backends_and_keeps_a_bounded_history():
