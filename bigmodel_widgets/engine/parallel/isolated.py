@@ -6,8 +6,6 @@ before anything else, runs the job and sends the result back as JSON.
 """
 from __future__ import annotations
 
-from typing import Optional
-
 from .. import training
 from ._procs import child_env, run_children
 
