@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-from .engine import backend as _backend  # sets TF_USE_LEGACY_KERAS before any TensorFlow import
+from .engine import backend as _backend  # noqa: F401  sets TF_USE_LEGACY_KERAS before any TensorFlow import
 
 __version__ = "0.1.0"
 
@@ -99,10 +99,22 @@ _LAZY = {
     "ImageClassifier": "bigmodel_widgets.widgets.image_classifier",
     "image_classifier": "bigmodel_widgets.widgets.image_classifier",
     "DrawingCanvas": "bigmodel_widgets.widgets.image_classifier",
+    # chapter 4: NLP
+    "nlp": "bigmodel_widgets.engine.tasks.nlp",
+    "nlp_train": "bigmodel_widgets.engine.tasks.nlp_train",
+    "nlp_tflite": "bigmodel_widgets.engine.tasks.nlp_tflite",
+    "nlp_explain": "bigmodel_widgets.engine.tasks.nlp_explain",
+    "BertTextClassifier": "bigmodel_widgets.engine.tasks.nlp",
+    "TFLiteTextClassifier": "bigmodel_widgets.engine.tasks.nlp_tflite",
+    "FineTuneConfig": "bigmodel_widgets.engine.tasks.nlp_train",
+    "finetuned_classifier": "bigmodel_widgets.engine.tasks.nlp_train",
+    "TextClassifier": "bigmodel_widgets.widgets.text_classifier",
+    "text_classifier": "bigmodel_widgets.widgets.text_classifier",
 }
 
 # names that are modules themselves rather than attributes of one
-_MODULES = {"compression", "devices", "parallel", "vision", "speech", "speech_models", "speech_frontend", "data", "doctor", "sizing", "augment", "augment_text"}
+_MODULES = {"compression", "devices", "parallel", "vision", "speech", "speech_models", "speech_frontend", "data", "doctor", "sizing", "augment", "augment_text",
+            "nlp", "nlp_train", "nlp_tflite", "nlp_explain"}
 
 __all__ = sorted(_LAZY) + ["__version__"]
 

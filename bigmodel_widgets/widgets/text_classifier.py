@@ -1,0 +1,147 @@
+"""TextClassifier: type a sentence -> label probabilities, wordpieces, and the tokens that drive it.
+
+A thin view over :func:`engine.tasks.nlp_explain.classify`; ``widget.result`` is exactly what
+that call returns for the chosen model, text and method.
+"""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+from ..engine.tasks import nlp_explain
+from ..engine.tasks.nlp import TextClassifierBase
+from ._base import CompositeWidget, check_kwargs
+
+__all__ = ["TextClassifier", "text_classifier"]
+
+_METHODS = {"occlusion ([MASK] each token)": "occlusion",
+            "attention from [CLS] (Keras only)": "attention", "none": "none"}
+_LABEL_COLOURS = {"fresh": "#59a14f", "rotten": "#e15759"}
+
+
+def _check_models(models) -> dict:
+    if isinstance(models, TextClassifierBase):
+        models = {models.kind: models}
+    if not isinstance(models, dict) or not models:
+        raise TypeError("models must be a text classifier or a non-empty dict name -> classifier, "
+                        f"got {type(models).__name__}")
+    for name, m in models.items():
+        if not isinstance(m, TextClassifierBase):
+            raise TypeError(f"models[{name!r}] must be a text classifier, got {type(m).__name__}")
+    return dict(models)
+
+
+class TextClassifier(CompositeWidget):
+    """Controls: ``text``, ``model`` (which classifier), ``method``, ``classify_button``.
+
+    Example::
+
+        tc = TextClassifier({"fp32": keras_clf, "int8": tflite_clf})
+        tc.text.value = "A gorgeous, heartfelt film"   # tc.result == classify(keras_clf, ...)
+        tc.model.value = "int8"                        # the same sentence on the quantized model
+    """
+
+    def __init__(self, models, text: str = "A gorgeous, heartfelt film.", **kwargs):
+        check_kwargs("TextClassifier", kwargs, {"method", "compare"})
+        self.models = _check_models(models)
+        method = kwargs.get("method", "occlusion") or "none"
+        if method not in _METHODS.values():
+            raise ValueError(f"method must be one of {[m for m in _METHODS.values()]}, got {method!r}")
+        super().__init__()
+        self.text = w.Textarea(value=text, description="sentence", continuous_update=False,
+                               placeholder="Type a review sentence",
+                               layout=w.Layout(width="640px", height="64px"))
+        self.model = w.ToggleButtons(options=list(self.models), description="model",
+                                     style={"button_width": "auto"})
+        self.method = w.Dropdown(options=list(_METHODS.items()), value=method,
+                                 description="explain by", style={"description_width": "initial"})
+        self.classify_button = w.Button(description="classify", button_style="primary", icon="play")
+        self.probabilities_view = w.HTML()
+        self.probabilities_view.add_class("bmw-probabilities")
+        self.tokens_view = w.HTML()
+        self.tokens_view.add_class("bmw-tokens")
+        self.compare_view = w.HTML()
+        self.compare = bool(kwargs.get("compare", len(self.models) > 1))
+        self.result = None
+
+        self.children = [self.text, w.HBox([self.model, self.method, self.classify_button]),
+                         self.probabilities_view, self.tokens_view, self.compare_view, self.errors]
+        for control in (self.text, self.model, self.method):
+            control.observe(self._on_change, names="value")
+        self.classify_button.on_click(lambda _: self.update())
+        self.update()
+
+    @property
+    def explain_method(self) -> str | None:
+        """The engine's ``method`` argument for the dropdown's choice ("none" -> None)."""
+        return None if self.method.value == "none" else self.method.value
+
+    @property
+    def classifier(self) -> TextClassifierBase:
+        return self.models[self.model.value]
+
+    def _on_change(self, change) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Classify the current text with the current model and method, and render it."""
+        with self.guard("Cannot classify this text"):
+            self.result = nlp_explain.classify(self.classifier, self.text.value, self.explain_method)
+            self._render(self.result)
+            self._render_compare()
+            return
+        self.result = None
+        self.probabilities_view.value = "<i>probabilities: not available (see the message below)</i>"
+        self.tokens_view.value = ""
+        self.compare_view.value = ""
+
+    # ---- rendering: formatting only, every number comes from the engine's Prediction ----
+    def _render(self, r) -> None:
+        bars = "".join(
+            f'<div class="bmw-prob" data-label="{html.escape(l)}" data-prob="{p:.6f}" '
+            f'style="display:flex;align-items:center;margin:2px 0"><span style="width:70px">'
+            f'{html.escape(l)}</span><span style="width:{max(p, 0.002) * 300:.1f}px;height:14px;'
+            f'background:{_LABEL_COLOURS.get(l, "#4e79a7")}"></span>'
+            f'<span style="margin-left:6px">{100 * p:.1f}%</span></div>'
+            for l, p in r.probabilities.items())
+        self.probabilities_view.value = (
+            f'<div><b class="bmw-label" data-label="{html.escape(r.label)}">{html.escape(r.label)}</b>'
+            f" according to <i>{html.escape(r.model)}</i></div>{bars}")
+        self.tokens_view.value = self._tokens_html(r)
+
+    @staticmethod
+    def _tokens_html(r) -> str:
+        scores = r.scores or [0.0] * len(r.tokens)
+        top = max((abs(s) for s in scores), default=0.0) or 1.0
+        chips = []
+        for tok, s in zip(r.tokens, scores):
+            alpha = min(abs(s) / top, 1.0) * 0.8
+            rgb = "89,161,79" if s >= 0 else "225,87,89"  # supports / opposes the prediction
+            chips.append(f'<span class="bmw-token" title="{s:+.4f}" style="padding:1px 3px;'
+                         f'margin:1px;border:1px solid #ccc;border-radius:3px;'
+                         f'background:rgba({rgb},{alpha:.2f})">{html.escape(tok)}</span>')
+        how = {"occlusion": "green = masking it lowers the predicted label's probability",
+               "attention": "shade = last layer's attention from [CLS], averaged over heads",
+               None: "no explanation selected"}[r.method]
+        note = (f'<div class="bmw-truncated" style="color:#b07000">truncated: the text has '
+                f"{r.n_wordpieces} wordpieces, the model reads the first {r.max_length}</div>"
+                if r.truncated else "")
+        return (f"<div><b>{len(r.tokens)} wordpieces</b> <small>({how})</small></div>"
+                f'<div style="line-height:1.9">{"".join(chips)}</div>{note}')
+
+    def _render_compare(self) -> None:
+        if not self.compare:
+            self.compare_view.value = ""
+            return
+        label = self.result.label
+        rows = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{m.predict(self.text.value).probabilities[label]:.4f}</td></tr>"
+            for name, m in self.models.items())
+        self.compare_view.value = (f"<table class='bmw-compare'><tr><th>model</th><th>P({html.escape(label)})"
+                                   f"</th></tr>{rows}</table>")
+
+
+def text_classifier(models, text: str = "A gorgeous, heartfelt film.", **kwargs) -> TextClassifier:
+    """One-call helper: a TextClassifier over ``models`` (one classifier or a dict of them)."""
+    return TextClassifier(models, text=text, **kwargs)
