@@ -69,9 +69,11 @@ def test_dynamic_range_tflite_agrees_and_is_smaller(trained):
     # int8 weights: about a quarter of 22.7 M float32 parameters
     assert row["bytes"] < 0.3 * clf.model.count_params() * 4
     assert row["size_ratio"] is None and row["latency_ms"] > 0 and row["n"] == 64
-    np.testing.assert_allclose(lite.predict_proba(texts), clf.predict_proba(texts), atol=0.05)
-    keras_acc = nlp_train.evaluate(clf, texts, labels)["accuracy"]
-    assert abs(row["accuracy"] - keras_acc) <= 0.1  # quantization flips few of 64 answers
+    p_keras, p_lite = clf.predict_proba(texts), lite.predict_proba(texts)
+    # Probabilities, not accuracy: a quick-mode model sits near 0.5, where tiny quantization
+    # differences flip many of 64 answers (a 17-point accuracy swing was seen in CI).
+    np.testing.assert_allclose(p_lite, p_keras, atol=0.05)
+    assert row["accuracy"] == pytest.approx(float(np.mean(p_lite.argmax(axis=1) == np.asarray(labels))))
     # the converter is not run again: the cached bytes come back
     assert nlp_tflite.convert(clf, "dynamic", CFG.key()) == nlp_tflite.convert(clf, "dynamic", CFG.key())
     occ = nlp_explain.classify(lite, "a triumph of style", "occlusion")
