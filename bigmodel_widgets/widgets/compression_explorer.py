@@ -51,16 +51,18 @@ class CompressionExplorer(CompositeWidget):
         self.clusters = w.Dropdown(options=[("none" if k == 0 else str(k), k) for k in clusters],
                                    value=0, description="weight clusters", style=style)
         self.quant = w.ToggleButtons(options=list(comp.QUANT_MODES), value="none",
-                                     description="quantization", style={"button_width": "70px",
+                                     description="quantization", style={"button_width": "80px",
                                                                         **style})
         self.qat = w.Checkbox(value=False, description="quantization-aware training (int8 only)",
                               indent=False)
         self.tolerance = w.FloatSlider(value=float(kwargs.get("tolerance", 1.0)), min=0.0, max=10.0,
                                        step=0.1, description="max accuracy drop (pts)",
-                                       continuous_update=False, style=style,
+                                       continuous_update=False, style={"description_width": "170px"},
                                        layout=w.Layout(width="420px"))
-        self.compute_button = w.Button(description="compute this point", icon="play")
-        self.run_button = w.Button(description="run the whole sweep", icon="forward")
+        self.compute_button = w.Button(description="compute this point", icon="play",
+                                       layout=w.Layout(width="180px"))
+        self.run_button = w.Button(description="run the whole sweep", icon="forward",
+                                   layout=w.Layout(width="180px"))
         self.progress = ProgressBar("sweep")
         self.summary = w.HTML()
         self.summary.add_class("bmw-compression-summary")

@@ -19,6 +19,8 @@ from ..engine.tasks import vision_preprocess as pp
 from ..engine.tasks.vision_io import ImageInputError
 from ._base import CompositeWidget, check_kwargs
 
+_INVERT = {"auto": None, "yes": True, "no": False}
+
 __all__ = ["DrawingCanvas", "ImageClassifier", "image_classifier"]
 
 _CANVAS_ESM = """
@@ -145,11 +147,12 @@ class ImageClassifier(CompositeWidget):
         self.upload = w.FileUpload(accept="image/*", multiple=False, description="upload")
         self.test_index = w.IntSlider(value=0, min=0, max=len(self.data.x_test) - 1,
                                       description="test image", continuous_update=False,
-                                      style=style)
+                                      style=style, layout=w.Layout(width="260px"))
         self.k = w.IntSlider(value=int(kwargs.get("k", 3)), min=1, max=10, description="top-k",
                              style=style)
-        self.invert = w.Dropdown(options=[("auto", None), ("yes (dark ink)", True),
-                                          ("no (light ink)", False)], value=None,
+        # String values: a Dropdown whose value is None shows a blank box instead of "auto".
+        self.invert = w.Dropdown(options=[("auto", "auto"), ("yes (dark ink)", "yes"),
+                                          ("no (light ink)", "no")], value="auto",
                                  description="invert", style=style)
         self.evaluate_button = w.Button(description="confusion matrix", icon="table")
         self.show_wrong = int(kwargs.get("show_wrong", 16))
@@ -191,7 +194,7 @@ class ImageClassifier(CompositeWidget):
         if decoded:  # otherwise the error area already says why
             with self.guard(f"classifying {source}"):
                 pred = pp.classify_digit(self.model, image, k=self.k.value,
-                                         invert=self.invert.value)
+                                         invert=_INVERT[self.invert.value])
                 self.prediction = pred
                 self._render(pred, source)
         if self.prediction is None:

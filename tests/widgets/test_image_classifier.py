@@ -95,7 +95,7 @@ def test_bad_uploads_show_a_message_and_the_widget_keeps_working(clf, model, nam
 
 def test_invert_choice_is_passed_to_the_engine(clf, model, small_data):
     clf.test_index.value = 2
-    clf.invert.value = True  # forcing inversion of a white-on-black digit
+    clf.invert.value = "yes"  # forcing inversion of a white-on-black digit
     _same(clf.prediction, pp.classify_digit(model, small_data.x_test[2], k=3, invert=True))
     assert clf.prediction.prep.inverted
 
