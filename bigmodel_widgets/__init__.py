@@ -113,8 +113,11 @@ _LAZY = {
 }
 
 # names that are modules themselves rather than attributes of one
-_MODULES = {"compression", "devices", "parallel", "vision", "speech", "speech_models", "speech_frontend", "data", "doctor", "sizing", "augment", "augment_text",
-            "nlp", "nlp_train", "nlp_tflite", "nlp_explain"}
+_MODULES = {
+    "augment", "augment_text", "compression", "data", "devices", "doctor", "nlp",
+    "nlp_explain", "nlp_tflite", "nlp_train", "parallel", "sizing", "speech",
+    "speech_frontend", "speech_models", "vision"
+}
 
 __all__ = sorted(_LAZY) + ["__version__"]
 
