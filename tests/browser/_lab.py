@@ -51,11 +51,9 @@ def run_all_cells(page, timeout_s: float = 600) -> None:
     # Start the command without awaiting its promise (it resolves only when every cell is done).
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     wait_idle(page, timeout_s)
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     tracebacks = page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
     if tracebacks.count():
         raise AssertionError("a cell raised:\n" + tracebacks.first.inner_text()[:3000])
-    del errors
 
 
 def wait_idle(page, timeout_s: float = 600) -> None:
