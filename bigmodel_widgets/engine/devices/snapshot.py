@@ -50,6 +50,13 @@ def as_number(value: Any) -> float | None:
     return None if math.isnan(value) else value
 
 
+def _percent(used: Metric, total: Metric) -> Metric:
+    """used / total in percent; NA when either is unreadable or the total is zero."""
+    if is_na(used) or is_na(total) or not total:
+        return NA
+    return 100.0 * used / total
+
+
 @dataclass(frozen=True)
 class GPUSample:
     """One GPU at one instant. ``source`` says who read it: "nvml", "tensorflow" or "fake"."""
@@ -67,9 +74,7 @@ class GPUSample:
 
     @property
     def mem_percent(self) -> Metric:
-        if is_na(self.mem_used_bytes) or is_na(self.mem_total_bytes) or not self.mem_total_bytes:
-            return NA
-        return 100.0 * self.mem_used_bytes / self.mem_total_bytes
+        return _percent(self.mem_used_bytes, self.mem_total_bytes)
 
     def to_dict(self) -> dict:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -94,9 +99,7 @@ class Snapshot:
 
     @property
     def ram_percent(self) -> Metric:
-        if is_na(self.ram_used_bytes) or is_na(self.ram_total_bytes) or not self.ram_total_bytes:
-            return NA
-        return 100.0 * self.ram_used_bytes / self.ram_total_bytes
+        return _percent(self.ram_used_bytes, self.ram_total_bytes)
 
     def to_dict(self) -> dict:
         return {
