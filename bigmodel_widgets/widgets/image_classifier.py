@@ -18,6 +18,7 @@ from ..engine.tasks import vision
 from ..engine.tasks import vision_preprocess as pp
 from ..engine.tasks.vision_io import ImageInputError
 from ._base import CompositeWidget, check_kwargs
+from ._render import encode_png
 
 _INVERT = {"auto": None, "yes": True, "no": False}
 
@@ -86,9 +87,7 @@ def _png(img: np.ndarray, min_side: int = 84) -> bytes:
     if max(h, w_) < min_side:
         k = int(np.ceil(min_side / max(h, w_)))
         img = cv2.resize(img, (w_ * k, h * k), interpolation=cv2.INTER_NEAREST)
-    if img.ndim == 3:
-        img = img[..., ::-1]  # RGB -> OpenCV's BGR
-    return cv2.imencode(".png", img)[1].tobytes()
+    return encode_png(img)
 
 
 def _tile(img: np.ndarray, caption: str, size: int = 84) -> w.VBox:
