@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..files import atomic_path
 from .. import backend, data, training
 from ._validate import check_tf_keras_model
 
@@ -144,9 +145,7 @@ def default_setup(quick: bool | None = None, progress=None, epochs: int | None =
     training.set_seed(0)
     compile_for_training(model)
     fit(model, ds, epochs, progress=progress)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = f"{path}.{os.getpid()}.tmp.weights.h5"
-    model.save_weights(tmp)
-    os.replace(tmp, path)  # atomic: a reader sees the old file or the whole new one
+    with atomic_path(path, suffix=".weights.h5") as tmp:
+        model.save_weights(tmp)
     del keras
     return CompressionSetup(model, ds, "digits_cnn")

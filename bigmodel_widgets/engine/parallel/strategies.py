@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
 import numpy as np
 
+from ..files import atomic_path
 from .. import backend, data, training
 
 __all__ = ["STRATEGIES", "split_cpu", "logical_cpu_count", "make_strategy", "build_mlp",
@@ -116,10 +116,8 @@ def load_mnist_split(seed: int = 0):
     x = (x.astype(np.float32) / 255.0)
     tr, te = training.stratified_split(y, (0.8, 0.2), seed=seed)
     out = (x[tr], y[tr], x[te], y[te])
-    fd, tmp = tempfile.mkstemp(suffix=".npz", dir=os.path.dirname(path))
-    with os.fdopen(fd, "wb") as fh:
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         np.savez(fh, x_tr=out[0], y_tr=out[1], x_te=out[2], y_te=out[3])
-    os.replace(tmp, path)
     return out
 
 

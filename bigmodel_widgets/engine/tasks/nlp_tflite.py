@@ -5,12 +5,12 @@ conversion is what works. Accuracy is measured in the interpreter that runs the 
 """
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
 import numpy as np
 
+from ..files import atomic_path
 from .. import backend
 from ..training import Progress
 from .nlp import BertTextClassifier, TextClassifierBase, check_text
@@ -55,11 +55,9 @@ def convert(clf: BertTextClassifier, mode: str = "dynamic", cache_key: str | Non
     if mode == "float16":
         converter.target_spec.supported_types = [tf.float16]
     blob = converter.convert()
-    if cached is not None:  # atomic: a reader never sees half a file
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".tmp-{os.getpid()}")
-        tmp.write_bytes(blob)
-        os.replace(tmp, cached)
+    if cached is not None:
+        with atomic_path(cached) as tmp:
+            Path(tmp).write_bytes(blob)
     return blob
 
 

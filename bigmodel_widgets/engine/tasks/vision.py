@@ -19,6 +19,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from .. import backend, data as catalogue
+from ..files import atomic_path
 from ..training import Progress, epochs_for, keras_progress_callback, set_seed, stratified_split
 # Re-exported so notebooks reach the whole chapter as ``bmw.vision.<name>``.
 from .vision_io import ImageInputError, decode_image, read_image, sample_path, to_rgb
@@ -286,12 +287,9 @@ def save_model(model, path) -> str:
     path = os.fspath(path)
     if not path.endswith((".h5", ".keras")):
         raise ValueError(f"path must end in .h5 or .keras, got {path!r}")
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = path + ".tmp" + os.path.splitext(path)[1]  # write then rename: never a half file
-    with warnings.catch_warnings():  # HDF5 is "legacy" to Keras, but it is the text's format
-        warnings.filterwarnings("ignore", message=".*HDF5 file.*")
+    with atomic_path(path, suffix=os.path.splitext(path)[1]) as tmp, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*HDF5 file.*")  # "legacy", but the text's format
         model.save(tmp)
-    os.replace(tmp, path)
     return path
 
 
