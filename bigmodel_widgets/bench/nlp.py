@@ -24,7 +24,7 @@ def _stderr_progress(what: str):
 
 
 def run(quick: bool = False) -> dict:
-    from ..engine.tasks import nlp_tflite, nlp_train
+    from ..engine.tasks.nlp import tflite as nlp_tflite, training as nlp_train
 
     config = nlp_train.FineTuneConfig.quick() if quick else nlp_train.FineTuneConfig()
     t0, load_before = time.perf_counter(), os.getloadavg()[0]

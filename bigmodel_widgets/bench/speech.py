@@ -8,7 +8,7 @@ import numpy as np
 
 from ..engine import backend
 from ..engine.tasks import speech
-from ..engine.tasks import speech_frontend as fe
+from ..engine.tasks.speech import frontend as fe
 
 __all__ = ["run"]
 

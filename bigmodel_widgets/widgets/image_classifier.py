@@ -15,8 +15,8 @@ import numpy as np
 import traitlets
 
 from ..engine.tasks import vision
-from ..engine.tasks import vision_preprocess as pp
-from ..engine.tasks.vision_io import ImageInputError
+from ..engine.tasks.vision import preprocess as pp
+from ..engine.images import ImageInputError
 from ._base import CompositeWidget, check_kwargs
 from ._render import encode_png
 

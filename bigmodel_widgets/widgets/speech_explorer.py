@@ -14,7 +14,7 @@ import numpy as np
 
 from ..engine import data
 from ..engine.tasks import speech
-from ..engine.tasks import speech_frontend as fe
+from ..engine.tasks.speech import frontend as fe
 from ._base import CompositeWidget, check_kwargs
 
 __all__ = ["SpeechExplorer", "speech_explorer"]

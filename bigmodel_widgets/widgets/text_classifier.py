@@ -1,6 +1,6 @@
 """TextClassifier: type a sentence -> label probabilities, wordpieces, and the tokens that drive it.
 
-A thin view over :func:`engine.tasks.nlp_explain.classify`; ``widget.result`` is exactly what
+A thin view over :func:`engine.tasks.nlp.explain.classify`; ``widget.result`` is exactly what
 that call returns for the chosen model, text and method.
 """
 from __future__ import annotations
@@ -9,8 +9,8 @@ import html
 
 import ipywidgets as w
 
-from ..engine.tasks import nlp_explain
-from ..engine.tasks.nlp import TextClassifierBase
+from ..engine.tasks.nlp import explain as nlp_explain
+from ..engine.tasks.nlp.classifier import TextClassifierBase
 from ._base import CompositeWidget, check_kwargs
 
 __all__ = ["TextClassifier", "text_classifier"]

@@ -34,7 +34,7 @@ def test_typed_sentence_shows_probabilities(page, lab):
     assert tokens[0] == "[CLS]" and tokens[-1] == "[SEP]" and "warm" in tokens
 
     # the same numbers as the engine gives for the notebook's (cached) fine-tuned model
-    from bigmodel_widgets.engine.tasks import nlp_train
+    from bigmodel_widgets.engine.tasks.nlp import training as nlp_train
 
     clf, info = nlp_train.finetuned_classifier(nlp_train.FineTuneConfig.quick())
     expected = clf.predict(SENTENCE).probabilities

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bigmodel_widgets.engine.tasks.vision_io import sample_path
+from bigmodel_widgets.engine.images import sample_path
 from tests.browser._lab import open_notebook, run_all_cells
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from bigmodel_widgets.engine import data
-from bigmodel_widgets.engine.tasks import nlp, nlp_explain, nlp_train
+from bigmodel_widgets.engine.tasks import nlp
+from bigmodel_widgets.engine.tasks.nlp import explain as nlp_explain, training as nlp_train
 
 
 @pytest.fixture(scope="module")

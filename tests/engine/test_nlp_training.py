@@ -6,7 +6,8 @@ import shutil
 import numpy as np
 import pytest
 
-from bigmodel_widgets.engine.tasks import nlp, nlp_explain, nlp_tflite, nlp_train
+from bigmodel_widgets.engine.tasks import nlp
+from bigmodel_widgets.engine.tasks.nlp import explain as nlp_explain, tflite as nlp_tflite, training as nlp_train
 
 pytestmark = pytest.mark.slow  # trains and converts the real 22.7 M-parameter model (briefly)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bigmodel_widgets.engine.tasks import speech, speech_models
+from bigmodel_widgets.engine.tasks import speech
+from bigmodel_widgets.engine.tasks.speech import models as speech_models
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 from scipy.io import wavfile
 
 from bigmodel_widgets.engine import data
-from bigmodel_widgets.engine.tasks import speech_frontend as fe
+from bigmodel_widgets.engine.tasks.speech import frontend as fe
 
 RATE = fe.FRONTEND_RATE
 

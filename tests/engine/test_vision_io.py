@@ -5,8 +5,8 @@ import cv2
 import numpy as np
 import pytest
 
-from bigmodel_widgets.engine.tasks import vision_io as io
-from bigmodel_widgets.engine.tasks import vision_preprocess as pp
+from bigmodel_widgets.engine import images as io
+from bigmodel_widgets.engine.tasks.vision import preprocess as pp
 
 
 def test_jpeg_path_is_rgb_not_bgr(tmp_path):

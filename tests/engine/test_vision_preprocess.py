@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from bigmodel_widgets.engine import data
-from bigmodel_widgets.engine.tasks import vision_io as io
-from bigmodel_widgets.engine.tasks import vision_preprocess as pp
+from bigmodel_widgets.engine import images as io
+from bigmodel_widgets.engine.tasks.vision import preprocess as pp
 
 
 def test_prepare_photo_shape_range_and_rgb():

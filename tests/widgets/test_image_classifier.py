@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from bigmodel_widgets.engine.tasks import vision as V
-from bigmodel_widgets.engine.tasks import vision_io as io
-from bigmodel_widgets.engine.tasks import vision_preprocess as pp
+from bigmodel_widgets.engine import images as io
+from bigmodel_widgets.engine.tasks.vision import preprocess as pp
 from bigmodel_widgets.widgets.image_classifier import DrawingCanvas, ImageClassifier
 
 

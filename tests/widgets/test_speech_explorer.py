@@ -11,7 +11,7 @@ from scipy.io import wavfile
 
 from bigmodel_widgets.engine import data
 from bigmodel_widgets.engine.tasks import speech
-from bigmodel_widgets.engine.tasks import speech_frontend as fe
+from bigmodel_widgets.engine.tasks.speech import frontend as fe
 from bigmodel_widgets.widgets.speech_explorer import SpeechExplorer
 
 

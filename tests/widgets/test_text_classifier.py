@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bigmodel_widgets.engine.tasks import nlp, nlp_explain
+from bigmodel_widgets.engine.tasks import nlp
+from bigmodel_widgets.engine.tasks.nlp import explain as nlp_explain
 from bigmodel_widgets.widgets.text_classifier import TextClassifier, text_classifier
 
 

@@ -5,7 +5,7 @@ import dataclasses
 
 import numpy as np
 
-from .nlp import BertTextClassifier, Prediction, TextClassifierBase, check_text
+from .classifier import BertTextClassifier, Prediction, TextClassifierBase, check_text
 
 __all__ = ["METHODS", "occlusion", "classify"]
 

@@ -4,8 +4,8 @@ The tutorial's snippet used a ``tokenizer`` it never defined, called the legacy
 ``encode_plus`` and printed raw logits. Here the tokenizer is loaded from the same offline
 checkpoint, called directly (``tokenizer(texts, ...)``), and logits become probabilities with a
 softmax. transformers is imported inside functions only, so ``import bigmodel_widgets`` stays
-cheap. Fine-tuning lives in :mod:`.nlp_train`, TFLite in :mod:`.nlp_tflite`, token attributions
-in :mod:`.nlp_explain`.
+cheap. Fine-tuning lives in :mod:`.training`, TFLite in :mod:`.tflite`, token attributions
+in :mod:`.explain`.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import backend, data
+from ... import backend, data
 
 __all__ = ["LABELS", "Prediction", "TextClassifierBase", "BertTextClassifier", "check_text",
            "load_tokenizer", "load_bert", "softmax"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .vision_io import ImageInputError, read_image, to_rgb
+from ...images import ImageInputError, read_image, to_rgb
 
 __all__ = ["DigitPrep", "Prediction", "load_any", "resize", "prepare_photo", "prepare_digit",
            "top_k", "predict_probs", "classify_digit", "DIGIT_BOX", "MNIST_SIDE"]
@@ -45,7 +45,7 @@ class Prediction:
 
 def load_any(image, name: str = "image") -> np.ndarray:
     """A path, encoded bytes or an array -> RGB uint8. The one entry point for user input."""
-    from .vision_io import decode_image
+    from ...images import decode_image
 
     if isinstance(image, np.ndarray):
         return to_rgb(image, name=name)

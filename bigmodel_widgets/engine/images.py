@@ -20,7 +20,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024  # refuse to read more than this from disk or 
 MAX_PIXELS = 16_000_000  # decoded images are reduced until they fit (about 48 MB as RGB)
 MIN_SIDE = 8  # smaller than this carries no recognisable shape
 # The project's own sample images (made by data/samples/make_samples.py), in the checkout.
-SAMPLES_DIR = Path(__file__).resolve().parents[3] / "data" / "samples"
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "data" / "samples"
 
 
 class ImageInputError(ValueError):

@@ -4,7 +4,7 @@ Data: the 5,000 real MNIST digits of the offline catalogue, split 80/20 stratifi
 28x28 to the text's 32x32 and repeated to 3 channels. Training takes an optional augmentation
 hook, ``augment(batch_uint8 (N, 28, 28), rng) -> batch``, applied to each training batch; a
 ``progress(done, total, info)`` callable sees every epoch. Models save as the text does
-(``model.h5``) and as ``.keras``. Inference lives in :mod:`.vision_preprocess`.
+(``model.h5``) and as ``.keras``. Inference lives in :mod:`.preprocess`.
 """
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from .. import backend, data as catalogue
-from ..files import atomic_path
-from ..training import Progress, epochs_for, keras_progress_callback, set_seed, stratified_split
+from ... import backend, data as catalogue
+from ...files import atomic_path
+from ...training import Progress, epochs_for, keras_progress_callback, set_seed, stratified_split
 # Re-exported so notebooks reach the whole chapter as ``bmw.vision.<name>``.
-from .vision_io import ImageInputError, decode_image, read_image, sample_path, to_rgb
-from .vision_preprocess import (DigitPrep, Prediction, classify_digit, load_any, predict_probs,
+from ...images import ImageInputError, decode_image, read_image, sample_path, to_rgb
+from .preprocess import (DigitPrep, Prediction, classify_digit, load_any, predict_probs,
                                 prepare_digit, prepare_photo, resize, top_k)
 
 __all__ = ["INPUT_SHAPE", "MODEL_KINDS", "DigitData", "TrainResult", "Evaluation", "Augment",
@@ -132,7 +132,7 @@ def pipeline_augment(pipeline=None) -> Augment:
     ``None`` builds a digit-safe pipeline (rotate, shift, zoom; no flips, no crops). The
     pipeline draws from its own seeded generator, so ``rng`` is not used here.
     """
-    from .. import augment as aug
+    from ... import augment as aug
 
     if pipeline is None:
         pipeline = aug.Pipeline([aug.Rotate(angle_range=(-12, 12)),

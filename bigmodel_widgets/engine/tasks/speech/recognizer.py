@@ -2,8 +2,8 @@
 
 The data are 3,000 variable-length (frames, 13) MFCC sequences (no waveforms). This module
 splits them with a fixed seed, standardises with training-set statistics, zero-pads batches
-(the models mask padding, see speech_models), trains, evaluates and predicts probabilities.
-The waveform front end lives in speech_frontend.
+(the models mask padding, see models.py), trains, evaluates and predicts probabilities.
+The waveform front end lives in frontend.py.
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import backend, data, training
-from .speech_models import KERNEL_SIZE, MODEL_KINDS, build_model
+from ... import backend, data, training
+from .models import KERNEL_SIZE, MODEL_KINDS, build_model
 
 __all__ = ["SpeechSplit", "Prediction", "SpeechRecognizer", "load_split", "check_sequences",
            "pad_batch", "train", "trained_recognizer", "MIN_FRAMES", "N_FEATURES", "DIGITS"]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import backend, data
-from ..training import Progress, set_seed, stratified_split
-from .nlp import BertTextClassifier, TextClassifierBase
+from ... import backend, data
+from ...training import Progress, set_seed, stratified_split
+from .classifier import BertTextClassifier, TextClassifierBase
 
 __all__ = ["FineTuneConfig", "rotten_tomatoes_splits", "fine_tune", "evaluate",
            "finetuned_classifier", "cache_path"]

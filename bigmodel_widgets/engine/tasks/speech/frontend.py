@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import backend
+from ... import backend
 
 __all__ = ["FRONTEND_RATE", "N_FFT", "HOP", "N_MELS", "N_MFCC", "Waveform", "Features",
            "read_wav", "prepare_waveform", "features", "mfcc", "slaney_mel_matrix", "synth_tone",

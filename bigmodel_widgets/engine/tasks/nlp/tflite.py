@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..files import atomic_path
-from .. import backend
-from ..training import Progress
-from .nlp import BertTextClassifier, TextClassifierBase, check_text
-from .nlp_train import evaluate
+from ...files import atomic_path
+from ... import backend
+from ...training import Progress
+from .classifier import BertTextClassifier, TextClassifierBase, check_text
+from .training import evaluate
 
 __all__ = ["MODES", "convert", "TFLiteTextClassifier", "latency_ms", "compression_report"]
 

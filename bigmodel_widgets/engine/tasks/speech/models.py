@@ -7,7 +7,7 @@ the same alone as inside a padded batch. "same" padding keeps the mask aligned w
 """
 from __future__ import annotations
 
-from .. import backend
+from ... import backend
 
 __all__ = ["MODEL_KINDS", "KERNEL_SIZE", "build_model", "build_text_model", "build_strong_model",
            "custom_objects"]

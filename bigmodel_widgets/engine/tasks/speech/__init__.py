@@ -1,0 +1,23 @@
+"""Chapter 6, speech: a Conv1D model over MFCC frames of real spoken digits.
+
+recognizer.py holds the split, training and the cached recognizer; models.py the Conv1D
+models; frontend.py turns a WAV into MFCC frames.
+"""
+from __future__ import annotations
+
+from . import frontend, models, recognizer
+from .recognizer import (  # the chapter reads as bmw.speech.<name>
+    SpeechSplit,
+    Prediction,
+    SpeechRecognizer,
+    load_split,
+    check_sequences,
+    pad_batch,
+    train,
+    trained_recognizer,
+    MIN_FRAMES,
+    N_FEATURES,
+    DIGITS,
+)
+
+__all__ = ['frontend', 'models', 'recognizer', 'SpeechSplit', 'Prediction', 'SpeechRecognizer', 'load_split', 'check_sequences', 'pad_batch', 'train', 'trained_recognizer', 'MIN_FRAMES', 'N_FEATURES', 'DIGITS']
