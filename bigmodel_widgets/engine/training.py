@@ -5,13 +5,15 @@ bar itself (widgets and the CLI do), so engine code stays UI-free (ARCHITECTURE.
 """
 from __future__ import annotations
 
+import time
 from typing import Callable, Optional
 
 import numpy as np
 
 from . import backend
 
-__all__ = ["Progress", "stratified_split", "keras_progress_callback", "epochs_for", "set_seed"]
+__all__ = ["Progress", "stratified_split", "TrainingClock", "training_clock",
+           "keras_progress_callback", "epochs_for", "set_seed"]
 
 Progress = Optional[Callable[[int, int, dict], None]]
 
@@ -48,16 +50,77 @@ def epochs_for(full: int, quick: int = 1) -> int:
     return quick if backend.quick_mode() else full
 
 
-def keras_progress_callback(progress: Progress, epochs: int):
-    """A tf_keras Callback that reports each finished epoch to ``progress(done, total, logs)``.
+class TrainingClock:
+    """What one training run measured: seconds per epoch and step timestamps.
 
-    Also stops training cleanly when the callable raises KeyboardInterrupt (weights so far kept).
+    ``steps`` holds a ``time.perf_counter()`` stamp after every batch; ``samples_per_s``
+    skips the first step (graph tracing) and needs two timed steps after it.
+    """
+
+    def __init__(self) -> None:
+        self.epoch_seconds: list[float] = []
+        self.steps: list[float] = []
+        self.stopped_early = False
+
+    def samples_per_s(self, batch_size: int) -> Optional[float]:
+        if len(self.steps) < 3:
+            return None
+        return (len(self.steps) - 2) * batch_size / (self.steps[-1] - self.steps[1])
+
+
+def training_clock(*, progress: Progress = None, epochs: int, steps_per_epoch: int | None = None,
+                   clock: TrainingClock | None = None):
+    """The one tf_keras Callback for timing and reporting training, used by every chapter.
+
+    Reports ``progress(done, total, logs)`` after each epoch, or after each batch when
+    ``steps_per_epoch`` is given (one epoch of BERT is minutes on a laptop CPU), with the
+    logs and the epoch number. Times go into ``clock`` (a :class:`TrainingClock`; read it as
+    ``callback.clock``). A ``progress`` that raises KeyboardInterrupt (the notebook's stop
+    button inside a progress bar) stops training cleanly: the weights so far are kept.
     """
     keras = backend.keras()
+    clock = clock if clock is not None else TrainingClock()
+    per_step = steps_per_epoch is not None
+    total = epochs * steps_per_epoch if per_step else epochs
 
-    class _Report(keras.callbacks.Callback):
+    class _TrainingClock(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.done = 0
+            self.epoch = 0
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.t0 = time.perf_counter()
+            self.epoch = epoch
+
+        def _report(self, logs) -> None:
+            if progress is None:
+                return
+            info = {k: float(v) for k, v in (logs or {}).items()
+                    if isinstance(v, (int, float, np.floating, np.integer))}
+            info["epoch"] = self.epoch + 1
+            try:
+                progress(self.done, total, info)
+            except KeyboardInterrupt:
+                clock.stopped_early = True
+                self.model.stop_training = True
+
+        def on_train_batch_end(self, batch, logs=None):
+            clock.steps.append(time.perf_counter())
+            if per_step:
+                self.done += 1
+                self._report(logs)
+
         def on_epoch_end(self, epoch, logs=None):
-            if progress is not None:
-                progress(epoch + 1, epochs, {k: float(v) for k, v in (logs or {}).items()})
+            clock.epoch_seconds.append(time.perf_counter() - self.t0)
+            if not per_step:
+                self.done = epoch + 1
+                self._report(logs)
 
-    return _Report()
+    callback = _TrainingClock()
+    callback.clock = clock
+    return callback
+
+
+def keras_progress_callback(progress: Progress, epochs: int):
+    """Kept for one release: use :func:`training_clock` (``progress`` per epoch)."""
+    return training_clock(progress=progress, epochs=epochs)

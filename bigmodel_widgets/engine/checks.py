@@ -1,0 +1,88 @@
+"""Argument checks every chapter shares, with one message style and one exception rule.
+
+The rule: a value of the wrong *type* raises TypeError, a value of the right type but out of
+range raises ValueError; both name the argument and show what was given. Each check returns
+the value normalised (``int``, ``float``), so callers write ``n = positive_int(n, name="n")``.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Any, Iterable
+
+__all__ = ["positive_int", "non_negative_int", "int_in_range", "number_in_range", "fraction",
+           "one_of", "boolean"]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def int_in_range(value: Any, *, name: str, low: int | None = None, high: int | None = None) -> int:
+    """``value`` as an int with ``low <= value <= high`` (either bound may be None)."""
+    if not _is_int(value):
+        raise TypeError(f"{name} must be an int, got {value!r} ({type(value).__name__})")
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        if high is None:
+            want = f">= {low}"
+        elif low is None:
+            want = f"<= {high}"
+        else:
+            want = f"between {low} and {high}"
+        raise ValueError(f"{name} must be an int {want}, got {value}")
+    return value
+
+
+def positive_int(value: Any, *, name: str, minimum: int = 1) -> int:
+    """``value`` as an int >= ``minimum`` (1 unless said otherwise)."""
+    return int_in_range(value, name=name, low=minimum)
+
+
+def non_negative_int(value: Any, *, name: str) -> int:
+    """``value`` as an int >= 0."""
+    return int_in_range(value, name=name, low=0)
+
+
+def number_in_range(value: Any, *, name: str, low: float | None = None,
+                    high: float | None = None, low_open: bool = False,
+                    high_open: bool = False) -> float:
+    """``value`` as a finite float inside the range (closed ends unless ``*_open``)."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
+    value = float(value)
+    bad = value != value or value in (float("inf"), float("-inf"))
+    if low is not None:
+        bad = bad or value < low or (low_open and value == low)
+    if high is not None:
+        bad = bad or value > high or (high_open and value == high)
+    if bad:
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        lo = "-inf" if low is None else f"{low:g}"
+        hi = "inf" if high is None else f"{high:g}"
+        raise ValueError(f"{name} must be a finite number in {left}{lo}, {hi}{right}, got {value:g}")
+    return value
+
+
+def fraction(value: Any, *, name: str) -> float:
+    """A fraction strictly between 0 and 1 (a test split, a dropout rate)."""
+    return number_in_range(value, name=name, low=0.0, high=1.0, low_open=True, high_open=True)
+
+
+def one_of(value: Any, *, name: str, choices: Iterable[Any]) -> Any:
+    """``value`` itself when it is one of ``choices``; the message lists them."""
+    choices = tuple(choices)
+    try:
+        ok = value in choices
+    except TypeError:  # an unhashable or incomparable value is simply not a choice
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+    return value
+
+
+def boolean(value: Any, *, name: str) -> bool:
+    """``value`` when it is a real bool (not 0/1 or a string that looks like one)."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+    return value
