@@ -6,6 +6,7 @@ ipywidgets. Public names resolve lazily on first use (PEP 562), so notebooks imp
 from __future__ import annotations
 
 import importlib
+import warnings
 
 from .engine import backend as _backend  # noqa: F401  sets TF_USE_LEGACY_KERAS before any TensorFlow import
 
@@ -119,10 +120,20 @@ _MODULES = {
     "speech_frontend", "speech_models", "vision"
 }
 
+# Old public name -> its new public name, kept working for one release (CHANGELOG.md lists them).
+# Using one warns once with a DeprecationWarning naming the new name.
+_ALIASES: dict[str, str] = {
+}
+
 __all__ = sorted(_LAZY) + ["__version__"]
 
 
 def __getattr__(name: str):
+    if name in _ALIASES:
+        new = _ALIASES[name]
+        warnings.warn(f"bigmodel_widgets.{name} is now bigmodel_widgets.{new}; the old name "
+                      f"goes in the next release", DeprecationWarning, stacklevel=2)
+        return __getattr__(new)
     if name not in _LAZY:
         raise AttributeError(f"module 'bigmodel_widgets' has no attribute {name!r}")
     module = importlib.import_module(_LAZY[name])

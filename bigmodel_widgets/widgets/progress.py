@@ -1,8 +1,10 @@
-"""A progress bar for engine work: ``progress = ProgressBar("training"); engine.fit(..., progress=progress)``.
+"""A progress bar for engine work: ``engine.fit(..., progress=bmw.ProgressBar("training"))``.
 
-Engine functions take a plain ``progress(done, total, info)`` callable; this widget is one.
-Setting traits from a worker thread reaches the browser live (STACK.md), so it works for
-background work too.
+Engine functions take a plain ``progress(done, total, info)`` callable; this widget is one. It
+shows itself the first time work reports progress (unless it was displayed already, or
+``auto_display=False``), so a long cell never runs without feedback just because nobody called
+``display(bar)``. Setting traits from a worker thread reaches the browser live (STACK.md), so
+it works for background work too.
 """
 from __future__ import annotations
 
@@ -14,23 +16,50 @@ __all__ = ["ProgressBar"]
 
 
 class ProgressBar(w.HBox):
-    def __init__(self, description: str = "working"):
+    """A bar, ``done/total``, elapsed and remaining time, and the numbers in ``info``."""
+
+    def __init__(self, description: str = "working", *, auto_display: bool = True) -> None:
         self.bar = w.IntProgress(value=0, min=0, max=1, description=description,
                                  style={"description_width": "initial"})
         self.label = w.Label("")
         super().__init__([self.bar, self.label])
-        self._start = None
+        self.auto_display = auto_display
+        self.shown = False  # True once displayed, by us or by the caller
+        self._start: float | None = None
+
+    def _repr_mimebundle_(self, **kwargs):  # called by IPython's display(): remember it
+        self.shown = True
+        return super()._repr_mimebundle_(**kwargs)
+
+    def _show_once(self) -> None:
+        if self.shown or not self.auto_display:
+            return
+        self.shown = True
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError:  # plain Python: nothing to show a widget in
+            return
+        if get_ipython() is not None:
+            display(self)
 
     def __call__(self, done: int, total: int, info: dict | None = None) -> None:
+        self._show_once()
         if self._start is None or done == 0:
             self._start = time.monotonic()
         self.bar.max = max(int(total), 1)
         self.bar.value = min(int(done), self.bar.max)
         elapsed = time.monotonic() - self._start
         eta = elapsed / done * (total - done) if done else float("nan")
-        shown = ", ".join(f"{k} {v:.4g}" for k, v in (info or {}).items()
-                          if isinstance(v, (int, float)))
-        self.label.value = (f"{done}/{total}  {elapsed:.0f}s elapsed"
-                            + (f", ~{eta:.0f}s left" if done and done < total else "")
-                            + (f"  ({shown})" if shown else ""))
+        info = info or {}
+        if info.get("cached"):
+            self.label.value = "loaded from the cache"
+        elif info.get("waiting"):
+            self.label.value = "waiting for another kernel that is building the same thing"
+        else:
+            shown = ", ".join(f"{k} {v:.4g}" for k, v in info.items()
+                              if isinstance(v, (int, float)) and not isinstance(v, bool))
+            self.label.value = (f"{done}/{total}  {elapsed:.0f}s elapsed"
+                                + (f", ~{eta:.0f}s left" if done and done < total else "")
+                                + (f"  ({shown})" if shown else ""))
         self.bar.bar_style = "success" if done >= total else ""
