@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8888
 
-.PHONY: setup lab test test-fast bench doctor lock chromium clean
+.PHONY: setup lab lint test test-fast bench doctor lock chromium clean
 
 $(STAMP): pyproject.toml requirements/lock.txt requirements/data-nodeps.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,12 @@ lab: setup
 		--ServerApp.root_dir=notebooks --LabApp.extension_manager=readonly \
 		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
-test: setup
+# ruff's lint rules and formatting (configured in pyproject.toml); `make test` runs it first.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
 	$(BIN)/python -m pytest
 
 test-fast: setup

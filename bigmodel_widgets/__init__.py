@@ -17,6 +17,8 @@ _LAZY = {
     # bootstrap and data
     "tf": "bigmodel_widgets.engine.backend",
     "keras": "bigmodel_widgets.engine.backend",
+    "tfmot": "bigmodel_widgets.engine.backend",
+    "training_clock": "bigmodel_widgets.engine.training",
     "tf_keras_active": "bigmodel_widgets.engine.backend",
     "quick_mode": "bigmodel_widgets.engine.backend",
     "cache_dir": "bigmodel_widgets.engine.backend",
@@ -24,6 +26,8 @@ _LAZY = {
     "DatasetUnavailable": "bigmodel_widgets.engine.data",
     "doctor": "bigmodel_widgets.engine.doctor",
     "ProgressBar": "bigmodel_widgets.widgets.progress",
+    "mnist5k_split": "bigmodel_widgets.engine.splits",
+    "DigitSplit": "bigmodel_widgets.engine.splits",
     # chapter 0: large models
     "sizing": "bigmodel_widgets.engine.sizing",
     "TransformerConfig": "bigmodel_widgets.engine.sizing",
@@ -95,6 +99,7 @@ _LAZY = {
     "vision": "bigmodel_widgets.engine.tasks.vision",
     "ImageInputError": "bigmodel_widgets.engine.images",
     "read_image": "bigmodel_widgets.engine.images",
+    "sample_path": "bigmodel_widgets.engine.images",
     "prepare_digit": "bigmodel_widgets.engine.tasks.vision.preprocess",
     "classify_digit": "bigmodel_widgets.engine.tasks.vision.preprocess",
     "ImageClassifier": "bigmodel_widgets.widgets.image_classifier",
@@ -106,6 +111,7 @@ _LAZY = {
     "nlp_tflite": "bigmodel_widgets.engine.tasks.nlp.tflite",
     "nlp_explain": "bigmodel_widgets.engine.tasks.nlp.explain",
     "BertTextClassifier": "bigmodel_widgets.engine.tasks.nlp",
+    "TextPrediction": "bigmodel_widgets.engine.tasks.nlp",
     "TFLiteTextClassifier": "bigmodel_widgets.engine.tasks.nlp.tflite",
     "FineTuneConfig": "bigmodel_widgets.engine.tasks.nlp.training",
     "finetuned_classifier": "bigmodel_widgets.engine.tasks.nlp.training",

@@ -47,14 +47,23 @@ def _sizing(args) -> int:
     return 0
 
 
+def _quick(args) -> bool:
+    """Quick mode is decided here, at the edge: the --quick flag, else ``BMW_QUICK``. The engine
+    gets the answer as an argument and never reads the environment for it."""
+    from .engine import backend
+
+    return bool(args.quick) or backend.quick_mode()
+
+
 def _bench(args) -> int:
     from . import bench
 
     names = sorted(bench.available()) if args.name == "all" else [args.name]
+    quick = _quick(args)
     results = {}
     for name in names:
         try:
-            results[name] = bench.run(name, quick=args.quick)
+            results[name] = bench.run(name, quick=quick)
         except ValueError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
@@ -66,14 +75,14 @@ def _sweep(args) -> int:
     """Precompute chapter 3's compression sweep into the cache (run it before class)."""
     from .engine import compression as comp
 
-    quick = True if args.quick else None  # None: follow BMW_QUICK, like the notebook does
+    quick = _quick(args)
 
     def report(done, total, info):
         extra = "  ".join(f"{k} {v:.3g}" for k, v in info.items())
         print(f"[{done}/{total}] {extra}", file=sys.stderr, flush=True)
 
     setup = comp.default_setup(quick=quick, progress=None if args.json else report)
-    sweep = comp.Sweep(setup, comp.default_spec(quick))
+    sweep = comp.Sweep(setup, comp.default_spec(quick=quick), latency_repeats=30 if quick else 200)
     try:
         records = sweep.run(progress=None if args.json else report)
     except KeyboardInterrupt:
@@ -107,11 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="benchmarks (JSON figures, ratios measured side by side)")
     p.add_argument("name", help="a benchmark name, or 'all'")
-    p.add_argument("--quick", action="store_true", help="fewer repeats (smoke run)")
+    p.add_argument("--quick", action="store_true",
+                   help="fewer repeats (smoke run); BMW_QUICK=1 in the environment does the same")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_bench)
     p = sub.add_parser("sweep", help="precompute chapter 3's compression sweep into the cache")
-    p.add_argument("--quick", action="store_true", help="the small quick-mode sweep")
+    p.add_argument("--quick", action="store_true",
+                   help="the small quick-mode sweep; BMW_QUICK=1 in the environment does the same")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_sweep)
     return parser

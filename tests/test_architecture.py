@@ -3,6 +3,7 @@ explicit public surfaces, no star imports, no run-time downloads, modules of one
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,51 @@ def test_no_global_numpy_rng():
         text = path.read_text()
         for bad in ("np.random.seed(", "np.random.rand(", "np.random.randint(", "np.random.uniform("):
             assert bad not in text, f"{path.relative_to(PKG)} uses the global NumPy RNG ({bad})"
+
+
+# Quick mode is decided at the edges (the CLI's --quick, a notebook's BMW_QUICK cell, a test) and
+# passed down as an argument; the engine never reads it behind the caller's back.
+QUICK_READERS = {"quick_mode", "epochs_for"}
+QUICK_ALLOWED = {
+    ("engine/backend.py", None): "defines quick_mode()",
+    ("engine/training.py", "epochs_for"): "epochs_for() is defined on top of quick_mode()",
+    ("engine/doctor.py", None): "doctor reports the environment as it is; it decides nothing",
+}
+
+
+def _quick_calls(path: Path) -> list[tuple[str | None, int]]:
+    """(enclosing top-level function or None, line) of every quick_mode()/epochs_for() call."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    calls = []
+    for top in tree.body:
+        owner = top.name if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+        for node in ast.walk(top):
+            if isinstance(node, ast.Call):
+                f = node.func
+                name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(
+                    f, ast.Attribute) else None
+                if name in QUICK_READERS:
+                    calls.append((owner, node.lineno))
+    return calls
+
+
+def test_engine_does_not_read_quick_mode():
+    bad = []
+    for path in _py_files("engine"):
+        rel = str(path.relative_to(PKG))
+        for owner, line in _quick_calls(path):
+            if (rel, None) not in QUICK_ALLOWED and (rel, owner) not in QUICK_ALLOWED:
+                bad.append(f"{rel}:{line}")
+    assert not bad, ("the engine reads quick mode itself; take it as an argument from the "
+                     f"caller instead: {bad}")
+
+
+@pytest.mark.parametrize("path", _py_files(), ids=lambda p: str(p.relative_to(PKG)))
+def test_library_code_stays_inside_its_package(path):
+    # A non-editable install has no checkout around it: data ships as package data
+    # (bigmodel_widgets/samples/), and no path may climb out of the package folder.
+    text = path.read_text()
+    depth = len(path.relative_to(PKG).parts)  # parents[depth] is the folder above the package
+    for m in re.finditer(r"__file__\)?(?:\.resolve\(\))?\.parents\[(\d+)\]", text):
+        assert int(m.group(1)) < depth, f"{path.relative_to(PKG)} climbs out of the package"
+    assert "data/samples" not in text and '"data" / "samples"' not in text

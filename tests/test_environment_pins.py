@@ -53,3 +53,15 @@ def test_stack_versions_from_shared_stack_md():
     assert lock["transformers"] == "4.54.1" and lock["ai-edge-litert"] == "2.3.0"
     assert lock["numpy"].startswith("2.") and lock["opencv-python-headless"].startswith("5.")
     assert "tensorflow-cpu" not in lock and "torch" not in lock
+
+
+def test_ruff_is_pinned_configured_and_run_before_the_tests():
+    lock = _pins((ROOT / "requirements/lock.txt").read_text().splitlines())
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    test_extra = pyproject["project"]["optional-dependencies"]["test"]
+    assert f"ruff=={lock['ruff']}" in test_extra, "pin ruff in the test extra as in the lock"
+    assert pyproject["tool"]["ruff"]["lint"]["select"], "ruff needs a rule set in pyproject.toml"
+    makefile = (ROOT / "Makefile").read_text()
+    lint = re.search(r"^lint:.*\n((?:\t.*\n)+)", makefile, re.M)
+    assert lint and "ruff check" in lint.group(1) and "ruff format --check" in lint.group(1)
+    assert re.search(r"^test:.*\blint\b", makefile, re.M), "`make test` must run `lint` first"

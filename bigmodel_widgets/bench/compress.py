@@ -32,24 +32,29 @@ def _cached_update_ms(sweep: comp.Sweep, repeats: int = 20) -> float:
     explorer = CompressionExplorer(sweep)
     values = list(sweep.spec.sparsities)
     times = []
-    for i in range(repeats):
-        t0 = time.perf_counter()
-        explorer.sparsity.value = values[(i + 1) % len(values)]  # a different point each time
-        times.append(time.perf_counter() - t0)
+    try:
+        for i in range(repeats):
+            t0 = time.perf_counter()
+            explorer.sparsity.value = values[(i + 1) % len(values)]  # a different point each time
+            times.append(time.perf_counter() - t0)
+    finally:
+        explorer.close()
     return statistics.median(times) * 1e3
 
 
 def run(quick: bool = False) -> dict:
+    """The sweep's figures as JSON-able data; ``quick`` (the CLI's decision) runs the small one."""
     t0 = time.perf_counter()
     setup = comp.default_setup(quick=quick)
     setup_s = time.perf_counter() - t0
     # A fresh, temporary cache: sweep_s is the time to compute the sweep, not to read it back.
     with tempfile.TemporaryDirectory(prefix="bmw-bench-") as tmp:
-        return _measure(setup, setup_s, comp.default_spec(quick), comp.ResultCache(tmp), quick)
+        return _measure(setup, setup_s, comp.default_spec(quick=quick), comp.ResultCache(tmp),
+                        quick)
 
 
 def _measure(setup, setup_s: float, spec, cache, quick: bool) -> dict:
-    sweep = comp.Sweep(setup, spec, cache, latency_repeats=50 if quick else 200)
+    sweep = comp.Sweep(setup, spec, cache=cache, latency_repeats=50 if quick else 200)
     t0, cpu0 = time.perf_counter(), time.process_time()
     records = sweep.run()
     sweep_s, sweep_cpu_s = time.perf_counter() - t0, time.process_time() - cpu0

@@ -1,4 +1,4 @@
-"""Chapter 4: fine-tune MiniLM on Rotten Tomatoes, then TFLite fp32/dynamic/float16 size, accuracy, latency."""
+"""Chapter 4: fine-tune MiniLM on Rotten Tomatoes; TFLite fp32/dynamic/float16 size, accuracy, latency."""
 from __future__ import annotations
 
 import os
@@ -24,9 +24,11 @@ def _stderr_progress(what: str):
 
 
 def run(quick: bool = False) -> dict:
-    from ..engine.tasks.nlp import tflite as nlp_tflite, training as nlp_train
+    """Chapter 4's figures as JSON-able data; ``quick`` (the CLI's decision) trains a few steps."""
+    from ..engine.tasks.nlp import tflite as nlp_tflite
+    from ..engine.tasks.nlp import training as nlp_train
 
-    config = nlp_train.FineTuneConfig.quick() if quick else nlp_train.FineTuneConfig()
+    config = nlp_train.FineTuneConfig.default(quick=quick)
     t0, load_before = time.perf_counter(), os.getloadavg()[0]
     clf, info = nlp_train.finetuned_classifier(config, progress=_stderr_progress("fine-tuning step"))
     texts, labels = nlp_train.rotten_tomatoes_splits(config)["test"]

@@ -6,7 +6,6 @@ import time
 
 import numpy as np
 
-from ..engine import backend
 from ..engine.tasks import speech
 from ..engine.tasks.speech import frontend as fe
 
@@ -26,15 +25,14 @@ def _predict_ms(rec: speech.SpeechRecognizer, seqs, repeats: int) -> float:
 
 
 def run(quick: bool = False) -> dict:
-    quick = quick or backend.quick_mode()
-    epochs = 2 if quick else 15
+    epochs = speech.QUICK_EPOCHS if quick else speech.FULL_EPOCHS
     split = speech.load_split(seed=0)
     out = {"benchmark": "speech", "quick": quick, "epochs": epochs,
            "train_recordings": len(split.x_train), "test_recordings": len(split.x_test),
            "cpu_count": os.cpu_count()}
-    for kind in ("text_fixed", "strong"):
+    for kind in speech.models.MODEL_KINDS:
         rec = speech.train(split, kind, epochs=epochs, seed=0)  # never the cache: train_s is measured
-        prefix = "" if kind == "strong" else "text_fixed_"
+        prefix = "" if kind == "strong" else f"{kind}_"
         out[f"{prefix}test_accuracy"] = round(rec.evaluate(split.x_test, split.y_test)["accuracy"], 4)
         out[f"{prefix}train_s"] = round(rec.train_s, 2)
         out[f"{prefix}predict_ms"] = round(_predict_ms(rec, split.x_test, 30 if quick else 200), 3)

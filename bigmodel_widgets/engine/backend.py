@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["tf", "keras", "tf_keras_active", "KerasMismatchError", "quick_mode", "cache_dir"]
+__all__ = ["tf", "keras", "tfmot", "tf_keras_active", "KerasMismatchError", "quick_mode",
+           "cache_dir"]
 
 # Before TensorFlow is first imported: Keras 2 for tf.keras, no hub access, quiet C++ logs.
 os.environ["TF_USE_LEGACY_KERAS"] = "1"
@@ -47,6 +48,18 @@ def keras():
         )
     del tensorflow
     return tf_keras
+
+
+def tfmot():
+    """Return ``tensorflow_model_optimization``, imported after the bootstrap.
+
+    tfmot imports TensorFlow and binds to whichever Keras ``tf.keras`` is at that moment, so it
+    must come after :func:`keras` has checked that this is tf_keras (the only Keras it accepts).
+    """
+    keras()
+    import tensorflow_model_optimization
+
+    return tensorflow_model_optimization
 
 
 def tf_keras_active() -> bool:

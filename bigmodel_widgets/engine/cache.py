@@ -36,7 +36,7 @@ import numpy as np
 from . import backend
 
 __all__ = ["FORMAT_VERSION", "CacheNote", "CacheEntry", "CacheOutcome", "cache_key",
-           "fetch_or_build", "shared_cache_dirs", "save_json", "load_json"]
+           "fetch_or_build", "fingerprint_arrays", "shared_cache_dirs", "save_json", "load_json"]
 
 # Bump when the layout of every entry changes (the key scheme, the folder layout).
 FORMAT_VERSION = 1
@@ -71,6 +71,16 @@ def _canonical(value: Any) -> Any:
         return value
     raise TypeError(f"cache key parts must be JSON-like (dict, list, str, number, array, "
                     f"dataclass); got {type(value).__name__}")
+
+
+def fingerprint_arrays(*arrays: np.ndarray) -> str:
+    """A hash of arrays' dtypes, shapes and bytes: the data part of a cache key."""
+    h = hashlib.sha256()
+    for arr in arrays:
+        arr = np.ascontiguousarray(arr)
+        h.update(f"{arr.dtype}{arr.shape}".encode())
+        h.update(arr.tobytes())
+    return h.hexdigest()
 
 
 def cache_key(*, kind: str, parts: Mapping[str, Any], version: int) -> str:
@@ -171,15 +181,22 @@ class CacheEntry:
 
         An entry that ``load`` cannot read is noted in one line and, where writable, removed.
         """
+        return self._first_readable(load, set())
+
+    def _first_readable(self, load: Callable[[Path], T],
+                        bad: set) -> tuple[T | None, Path | None, str | None]:
+        # ``bad`` collects unreadable entries, so a second look (after waiting for the build
+        # lock) neither notes a read-only one twice nor tries it again.
         note = None
         for path in self.candidates():
-            if not path.exists():
+            if path in bad or not path.exists():
                 continue
             try:
                 return load(path), path, note
             except Exception as exc:  # any reader's failure means "rebuild", never a crash
                 note = _note(f"cache {self.kind}: {path.name} is unreadable ({_short(exc)}); "
                              f"rebuilding it")
+                bad.add(path)
                 if path == self.path:
                     _remove(path)
         return None, None, note
@@ -191,8 +208,7 @@ class CacheEntry:
         """
         target = self.path
         if target is None:
-            _note(f"cache {self.kind}: the cache folder is read-only; {self.filename} was "
-                  f"computed but not saved")
+            _note(self._read_only_note())
             return None
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.parent / f".{self.filename}.{uuid.uuid4().hex[:8]}.tmp{self.suffix}"
@@ -200,7 +216,9 @@ class CacheEntry:
             save(value, tmp)
             if not tmp.exists():
                 raise RuntimeError(f"the cache writer for {self.kind} wrote nothing to {tmp}")
-            if target.is_dir() and not target.is_symlink():  # os.replace cannot replace a folder
+            # os.replace cannot put anything over a folder, nor a folder over a file (a stale
+            # entry of another layout): move the old entry aside first.
+            if (target.is_dir() and not target.is_symlink()) or (tmp.is_dir() and target.exists()):
                 old = target.parent / f".{self.filename}.{uuid.uuid4().hex[:8]}.old"
                 with contextlib.suppress(FileNotFoundError):
                     os.replace(target, old)
@@ -212,6 +230,10 @@ class CacheEntry:
             if tmp.exists():
                 _remove(tmp)
         return target
+
+    def _read_only_note(self) -> str:
+        return (f"cache {self.kind}: the cache folder is read-only; {self.filename} was "
+                f"computed but not saved")
 
     @contextlib.contextmanager
     def lock(self, *, progress: Progress = None):
@@ -251,13 +273,15 @@ def fetch_or_build(*, kind: str, parts: Mapping[str, Any], version: int,
     if not use_cache:
         return CacheOutcome(build(), False, None)
     entry = CacheEntry.for_parts(kind=kind, parts=parts, version=version, name=name, suffix=suffix)
-    value, path, note = entry.load(load)
+    bad: set = set()
+    value, path, note = entry._first_readable(load, bad)
     if path is not None:
         if progress is not None:
             progress(1, 1, dict(_HIT))
         return CacheOutcome(value, True, path, note)
     with entry.lock(progress=progress):
-        value, path, again = entry.load(load)  # another process may have built it meanwhile
+        # Another process may have built it meanwhile.
+        value, path, again = entry._first_readable(load, bad)
         if path is not None:
             if progress is not None:
                 progress(1, 1, dict(_HIT))
@@ -265,7 +289,7 @@ def fetch_or_build(*, kind: str, parts: Mapping[str, Any], version: int,
         value = build()
         saved = entry.save(value, save)
     if saved is None:
-        note = note or f"cache {kind}: read-only cache folder; built in memory, not saved"
+        note = note or entry._read_only_note()
     return CacheOutcome(value, False, saved, note)
 
 

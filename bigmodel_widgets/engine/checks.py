@@ -9,8 +9,8 @@ from __future__ import annotations
 import numbers
 from typing import Any, Iterable
 
-__all__ = ["positive_int", "non_negative_int", "int_in_range", "number_in_range", "fraction",
-           "one_of", "boolean"]
+__all__ = ["positive_int", "non_negative_int", "int_in_range", "number_in_range", "number_range",
+           "fraction", "one_of", "boolean"]
 
 
 def _is_int(value: Any) -> bool:
@@ -56,12 +56,24 @@ def number_in_range(value: Any, *, name: str, low: float | None = None,
     if high is not None:
         bad = bad or value > high or (high_open and value == high)
     if bad:
-        left = "(" if low_open else "["
-        right = ")" if high_open else "]"
+        left = "(" if low_open or low is None else "["  # an infinite end is always open
+        right = ")" if high_open or high is None else "]"
         lo = "-inf" if low is None else f"{low:g}"
         hi = "inf" if high is None else f"{high:g}"
         raise ValueError(f"{name} must be a finite number in {left}{lo}, {hi}{right}, got {value:g}")
     return value
+
+
+def number_range(value: Any, *, name: str, low: float | None = None,
+                 high: float | None = None) -> tuple[float, float]:
+    """A ``(min, max)`` pair of finite numbers with ``low <= min <= max <= high``."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
+        raise TypeError(f"{name} must be a (min, max) pair of numbers, got {value!r}")
+    lo = number_in_range(value[0], name=f"{name} min", low=low, high=high)
+    hi = number_in_range(value[1], name=f"{name} max", low=low, high=high)
+    if lo > hi:
+        raise ValueError(f"{name}: min {lo:g} is greater than max {hi:g}")
+    return lo, hi
 
 
 def fraction(value: Any, *, name: str) -> float:

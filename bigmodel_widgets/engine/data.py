@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .checks import one_of
+
 __all__ = [
     "DatasetUnavailable",
     "Source",
@@ -110,8 +112,7 @@ def _check(cond: bool, name: str, what: str) -> None:
 
 def load_photo(name: str) -> np.ndarray:
     """A bundled photo as an RGB (or gray, for 'camera') uint8 array."""
-    if name not in PHOTOS:
-        raise ValueError(f"Unknown photo {name!r}; choose one of {sorted(PHOTOS)}")
+    one_of(name, name="photo", choices=sorted(PHOTOS))
     source = PHOTOS[name]
     try:
         if source == "photos":
@@ -174,8 +175,7 @@ def _read_idx(path: Path) -> np.ndarray:
 
 def load_fashion_mnist(split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     """Fashion-MNIST from Debian's dataset-fashion-mnist: (N, 28, 28) uint8 and labels."""
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    one_of(split, name="split", choices=("train", "test"))
     prefix = "train" if split == "train" else "t10k"
     images, labels = FASHION_DIR / f"{prefix}-images-idx3-ubyte.gz", FASHION_DIR / f"{prefix}-labels-idx1-ubyte.gz"
     if not images.exists() or not labels.exists():

@@ -56,6 +56,7 @@ def _nvml() -> dict:
 
 
 def report() -> dict:
+    """Python, packages, TensorFlow devices, NVML, datasets, quick mode and the cache folder."""
     active, devices, tf_error = _tensorflow()
     out = {
         "python": platform.python_version(),
@@ -65,6 +66,8 @@ def report() -> dict:
         "devices": devices,
         "nvml": _nvml(),
         "data": data.availability(),
+        # doctor is an edge (the CLI's report of the environment): it reads BMW_QUICK here,
+        # as the notebooks and the CLI do; no engine function below it does.
         "quick_mode": backend.quick_mode(),
         "cache_dir": backend.cache_dir(),
     }

@@ -1,14 +1,24 @@
-"""Reading images safely: the text's ``cv2.imread`` made correct for every input a student brings.
+"""Reading images safely: the one decoder for files, bytes and uploads.
 
 ``cv2.imread`` returns None on a missing or unreadable file, gives BGR, and happily decodes a
-truncated JPEG into a half-grey picture. Here every input becomes an RGB uint8 array or a clear
-:class:`ImageInputError` (a ValueError) that says what was wrong. Memory stays bounded: the size
-is read from the header first and huge images are decoded at 1/2, 1/4 or 1/8 scale.
+truncated JPEG into a half-grey picture. Here every input (``read_image`` for a path,
+``decode_image`` for bytes, which is what every upload button calls) becomes an RGB uint8 array or
+a clear :class:`ImageInputError` (a ValueError). Messages name the input once, then say what is
+wrong and what to do: ``"x.png: the PNG is truncated ...; export it again"``.
+
+Memory stays bounded: the size is read from the header before any pixel is decoded. A
+decompression bomb (a 20,000 x 20,000 PNG of a few hundred KB) is refused from its header; only
+a baseline JPEG is decoded reduced (1/2, 1/4 or 1/8), because only there does libjpeg really
+decode less (PNG, TIFF and progressive JPEG allocate the full image whatever the flag says).
 """
 from __future__ import annotations
 
 import io
 import os
+import re
+import struct
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,29 +27,30 @@ __all__ = ["ImageInputError", "MAX_FILE_BYTES", "MAX_PIXELS", "MIN_SIDE", "read_
            "decode_image", "to_rgb", "sample_path", "SAMPLES_DIR"]
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # refuse to read more than this from disk or an upload
-MAX_PIXELS = 16_000_000  # decoded images are reduced until they fit (about 48 MB as RGB)
+MAX_PIXELS = 16_000_000  # the largest image decoded (about 48 MB as RGB); larger ones are refused
 MIN_SIDE = 8  # smaller than this carries no recognisable shape
-# The project's own sample images (made by data/samples/make_samples.py), in the checkout.
-SAMPLES_DIR = Path(__file__).resolve().parents[2] / "data" / "samples"
+# The project's own sample images (made by scripts/make_samples.py), shipped inside the package
+# as package data, so an installed (non-editable) copy has them too.
+SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples"
 
 
 class ImageInputError(ValueError):
     """An input that is not a usable image; the message says why and what to do."""
 
 
-def read_image(path) -> np.ndarray:
-    """Read an image file as RGB uint8 (H, W, 3), or raise ImageInputError naming the file."""
+def read_image(path: str | os.PathLike) -> np.ndarray:
+    """Read an image file as RGB uint8 (H, W, 3), or raise ImageInputError naming the file.
+
+    Same verdicts and messages as :func:`decode_image` on the file's bytes (an upload).
+    """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     p = Path(path)
     if not p.exists():
-        raise ImageInputError(f"image file not found: {p}")
+        raise ImageInputError(f"{p}: image file not found; check the path and the file name")
     if not p.is_file():
-        raise ImageInputError(f"not a file: {p}")
-    size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ImageInputError(f"{p.name} is {size / 2**20:.0f} MB; the limit is "
-                              f"{MAX_FILE_BYTES / 2**20:.0f} MB")
+        raise ImageInputError(f"{p}: not a file (a folder?); give the path of an image file")
+    _check_file_size(p.stat().st_size, p.name)  # before reading it into memory
     return decode_image(p.read_bytes(), name=p.name)
 
 
@@ -47,66 +58,133 @@ def sample_path(name: str) -> Path:
     """Path of one of the project's sample images (good and deliberately broken ones)."""
     path = SAMPLES_DIR / name
     if not SAMPLES_DIR.is_dir():
-        raise ImageInputError(f"sample folder {SAMPLES_DIR} is missing: run "
-                              f"python data/samples/make_samples.py in the repository")
+        raise ImageInputError(f"sample folder {SAMPLES_DIR} is missing: reinstall "
+                              f"bigmodel_widgets (or run python scripts/make_samples.py)")
     if not path.is_file() or path.suffix == ".py":
         names = sorted(p.name for p in SAMPLES_DIR.iterdir() if p.suffix != ".py")
         raise ImageInputError(f"no sample named {name!r}; available: {', '.join(names)}")
     return path
 
 
-def _header_size(data: bytes) -> tuple[int, int] | None:
-    """(width, height) from the file header without decoding pixels; None if unknown."""
-    from PIL import Image
+def _check_file_size(size: int, name: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise ImageInputError(f"{name}: the file is {size / 2**20:.0f} MB, more than the "
+                              f"{MAX_FILE_BYTES / 2**20:.0f} MB limit; use a smaller image")
+
+
+@dataclass(frozen=True)
+class _Header:
+    """What the file header says, read without decoding a pixel."""
+
+    format: str  # Pillow's name: "PNG", "JPEG", "TIFF" ...
+    width: int | None  # None when Pillow refused the header as a bomb (it gives only a count)
+    height: int | None
+    pixels: int
+    progressive: bool = False  # a progressive JPEG needs full-size buffers even when reduced
+
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PILLOW_BOMB = re.compile(r"\((\d+) pixels\)")  # "Image size (N pixels) exceeds limit ..."
+
+
+def _read_header(data: bytes) -> _Header | None:
+    """The image's format and size from its header only; None when no image format matches."""
+    if data[:8] == _PNG_SIGNATURE and data[12:16] == b"IHDR" and len(data) >= 24:
+        w, h = struct.unpack(">II", data[16:24])  # PNG: IHDR is always the first chunk
+        return _Header("PNG", w, h, w * h)
+    from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            return im.size
-    except Exception:  # not a format Pillow knows: OpenCV will decide below
-        return None
+        with warnings.catch_warnings():  # bomb warnings (our limit is lower), corrupt EXIF ...
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as im:  # reads the header, not the pixels
+                w, h = im.size
+                return _Header(str(im.format), w, h, w * h, bool(im.info.get("progressive")))
+    except Image.DecompressionBombError as exc:  # far above our limit: its count is enough
+        found = _PILLOW_BOMB.search(str(exc))
+        return _Header("image", None, None, int(found.group(1)) if found else 2**62)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error, EOFError):
+        return None  # not an image format we know, or a header too damaged to read
 
 
-def _truncation(data: bytes) -> str | None:
-    """Why a JPEG or PNG is cut short, or None. OpenCV decodes such files without complaint."""
+def _not_an_image(data: bytes, name: str) -> ImageInputError:
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in head:
+        return ImageInputError(f"{name}: this is a web page (HTML), not an image; save the "
+                               f"picture itself (right-click it, 'Save image as') and try again")
+    return ImageInputError(f"{name}: not an image file (PNG, JPEG, BMP, TIFF, WebP or GIF); "
+                           f"is it really an image? Open it in an image viewer to check")
+
+
+def _truncation(data: bytes, name: str) -> ImageInputError | None:
+    """A JPEG or PNG that is cut short. OpenCV decodes such files without complaint."""
     if data[:3] == b"\xff\xd8\xff" and not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
-        return "the JPEG is truncated (no end-of-image marker): the file was cut short"
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and b"IEND" not in data[-16:]:
-        return "the PNG is truncated (no IEND chunk): the file was cut short"
-    return None
+        kind, missing = "JPEG", "no end-of-image marker"
+    elif data[:8] == _PNG_SIGNATURE and b"IEND" not in data[-16:]:
+        kind, missing = "PNG", "no IEND chunk"
+    else:
+        return None
+    return ImageInputError(f"{name}: the {kind} is truncated ({missing}): the file was cut "
+                           f"short; download or export it again")
+
+
+def _too_many_pixels(name: str, width: int | None, height: int | None, pixels: int,
+                     limit: int) -> ImageInputError:
+    size = f"{width}x{height} pixels" if width is not None else f"{pixels:,} pixels"
+    return ImageInputError(f"{name}: {size} is more than the {limit:,}-pixel limit; shrink it "
+                           f"(for example to 4000 pixels on the longer side) and try again")
+
+
+def _decode_flags(header: _Header, name: str) -> int:
+    """cv2.imdecode flags that keep the decoded image within MAX_PIXELS, or refuse it."""
+    import cv2
+
+    if header.pixels <= MAX_PIXELS:
+        return cv2.IMREAD_UNCHANGED
+    if header.format == "JPEG" and not header.progressive:
+        # libjpeg scales baseline JPEGs while decoding (DCT scaling): memory follows the output.
+        for factor, flag in ((2, cv2.IMREAD_REDUCED_COLOR_2), (4, cv2.IMREAD_REDUCED_COLOR_4),
+                             (8, cv2.IMREAD_REDUCED_COLOR_8)):
+            if header.pixels / factor**2 <= MAX_PIXELS:
+                return flag | cv2.IMREAD_IGNORE_ORIENTATION  # like IMREAD_UNCHANGED
+        limit = MAX_PIXELS * 64
+    else:
+        limit = MAX_PIXELS
+    raise _too_many_pixels(name, header.width, header.height, header.pixels, limit)
 
 
 def decode_image(data: bytes, name: str = "image") -> np.ndarray:
-    """Decode encoded bytes (PNG, JPEG, BMP, TIFF, WebP ...) to RGB uint8 (H, W, 3)."""
-    import cv2
+    """Decode encoded bytes (PNG, JPEG, BMP, TIFF, WebP, GIF) to RGB uint8 (H, W, 3).
 
+    ``name`` (a file name) starts every error message. The header is checked before any
+    pixel is decoded, so a decompression bomb costs no memory.
+    """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"data must be bytes, got {type(data).__name__}")
     data = bytes(data)
     if not data:
-        raise ImageInputError(f"{name} is empty (0 bytes)")
-    if len(data) > MAX_FILE_BYTES:
-        raise ImageInputError(f"{name} is {len(data) / 2**20:.0f} MB; the limit is "
-                              f"{MAX_FILE_BYTES / 2**20:.0f} MB")
-    why = _truncation(data)
-    if why:
-        raise ImageInputError(f"{name}: {why}")
-    buf = np.frombuffer(data, np.uint8)
-    wh = _header_size(data)
-    flags = cv2.IMREAD_UNCHANGED
-    if wh is not None and wh[0] * wh[1] > MAX_PIXELS:
-        # Decode at reduced scale so a 100-megapixel photo never needs gigabytes.
-        for factor, flag in ((2, cv2.IMREAD_REDUCED_COLOR_2), (4, cv2.IMREAD_REDUCED_COLOR_4),
-                             (8, cv2.IMREAD_REDUCED_COLOR_8)):
-            if wh[0] * wh[1] / factor**2 <= MAX_PIXELS:
-                flags = flag
-                break
-        else:
-            raise ImageInputError(f"{name} is {wh[0]}x{wh[1]} pixels; even at 1/8 scale that "
-                                  f"exceeds {MAX_PIXELS:,} pixels")
-    img = cv2.imdecode(buf, flags)
+        raise ImageInputError(f"{name}: the file is empty (0 bytes); choose or upload it again")
+    _check_file_size(len(data), name)
+    truncated = _truncation(data, name)  # first: a file cut inside its header is truncated too
+    if truncated is not None:
+        raise truncated
+    header = _read_header(data)
+    if header is None:
+        raise _not_an_image(data, name)
+    flags = _decode_flags(header, name)
+    import cv2
+
+    level = cv2.utils.logging.getLogLevel()
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)  # our message says it
+    try:
+        img = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    except cv2.error:
+        img = None
+    finally:
+        cv2.utils.logging.setLogLevel(level)
     if img is None:  # cv2 signals failure with None, not an exception
-        raise ImageInputError(f"{name} is not an image OpenCV can decode (PNG, JPEG, BMP, "
-                              f"TIFF, WebP ...); is it really an image file?")
+        raise ImageInputError(f"{name}: the {header.format} data is damaged and could not be "
+                              f"decoded; export or download the file again")
     if img.ndim == 3 and img.shape[2] == 3:
         img = img[..., ::-1]  # OpenCV decodes to BGR
     elif img.ndim == 3 and img.shape[2] == 4:
@@ -123,7 +201,8 @@ def _to_uint8(img: np.ndarray, name: str) -> np.ndarray:
         return (img >> 8).astype(np.uint8)  # 16-bit PNG/TIFF: keep the top 8 bits
     if np.issubdtype(img.dtype, np.floating):
         if not np.all(np.isfinite(img)):
-            raise ImageInputError(f"{name} contains NaN or infinite values")
+            raise ImageInputError(f"{name}: the image contains NaN or infinite values; "
+                                  f"replace them (np.nan_to_num) before using it")
         hi = float(img.max()) if img.size else 0.0
         scale = 255.0 if hi <= 1.0 else 1.0  # floats in [0, 1] or already in [0, 255]
         return np.clip(np.rint(img * scale), 0, 255).astype(np.uint8)
@@ -132,7 +211,7 @@ def _to_uint8(img: np.ndarray, name: str) -> np.ndarray:
     raise TypeError(f"{name}: unsupported pixel type {img.dtype}")
 
 
-def to_rgb(img, name: str = "image") -> np.ndarray:
+def to_rgb(img: np.ndarray, name: str = "image") -> np.ndarray:
     """Any image array (gray, gray+1, RGB, RGBA; uint8/uint16/bool/float) -> RGB uint8.
 
     Arrays are taken as RGB(A), as NumPy, PIL and matplotlib give them; RGBA is composited
@@ -143,14 +222,14 @@ def to_rgb(img, name: str = "image") -> np.ndarray:
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[..., 0]
     if img.ndim not in (2, 3) or (img.ndim == 3 and img.shape[2] not in (3, 4)):
-        raise ImageInputError(f"{name} has shape {img.shape}; expected (H, W), (H, W, 3) "
-                              f"or (H, W, 4)")
+        raise ImageInputError(f"{name}: an array of shape {img.shape} is not an image; "
+                              f"give (H, W), (H, W, 3) or (H, W, 4)")
     h, w = img.shape[:2]
     if min(h, w) < MIN_SIDE:
-        raise ImageInputError(f"{name} is only {w}x{h} pixels; at least {MIN_SIDE}x{MIN_SIDE} "
-                              f"is needed to see a shape")
+        raise ImageInputError(f"{name}: the image is only {w}x{h} pixels, too small to show "
+                              f"a shape; use one of at least {MIN_SIDE}x{MIN_SIDE} pixels")
     if h * w > MAX_PIXELS:
-        raise ImageInputError(f"{name} is {w}x{h} pixels; the limit is {MAX_PIXELS:,}")
+        raise _too_many_pixels(name, w, h, h * w, MAX_PIXELS)
     img = _to_uint8(img, name)
     if img.ndim == 2:
         return np.ascontiguousarray(np.repeat(img[..., None], 3, axis=2))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, replace
 
+from .checks import one_of, positive_int
+
 __all__ = [
     "BYTES_PER_PARAM", "GPU_SIZES_GB", "TransformerConfig", "SequentialSpec", "SizeReport",
     "PRESETS", "preset", "count_params", "estimate", "estimate_keras_model", "gpus_needed",
@@ -18,16 +20,6 @@ __all__ = [
 BYTES_PER_PARAM = {"fp32": 4.0, "fp16": 2.0, "bf16": 2.0, "int8": 1.0, "int4": 0.5}
 GPU_SIZES_GB = (16, 24, 40, 80)
 KINDS = ("encoder", "decoder", "llama")
-
-
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) and not (
-        isinstance(value, float) and value.is_integer()
-    ):
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if int(value) <= 0:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -47,13 +39,12 @@ class TransformerConfig:
     pooler: bool = True  # encoder [CLS] pooler, as TFBertModel builds it
 
     def __post_init__(self):
-        if self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+        one_of(self.kind, name="kind", choices=KINDS)
         for name in ("layers", "hidden", "heads", "vocab", "seq_len"):
-            object.__setattr__(self, name, _positive_int(name, getattr(self, name)))
+            object.__setattr__(self, name, positive_int(getattr(self, name), name=name))
         for name in ("intermediate", "kv_heads"):
             if getattr(self, name) is not None:
-                object.__setattr__(self, name, _positive_int(name, getattr(self, name)))
+                object.__setattr__(self, name, positive_int(getattr(self, name), name=name))
         if self.hidden % self.heads:
             raise ValueError(f"hidden ({self.hidden}) must be divisible by heads ({self.heads})")
         if self.heads % self.kv:
@@ -72,6 +63,8 @@ class TransformerConfig:
         return self.hidden // self.heads
 
     def with_(self, **changes) -> "TransformerConfig":
+        """A copy with some fields changed: ``changes`` (field=value) are passed to
+        :func:`dataclasses.replace`, and the copy is checked like a new config."""
         return replace(self, **changes)
 
     def to_config(self) -> dict:
@@ -195,7 +188,7 @@ def estimate(config: TransformerConfig | SequentialSpec, *, precision: str = "fp
     ``precision`` is the serving precision; training assumes mixed-precision Adam.
     """
     is_tf = isinstance(config, TransformerConfig)
-    seq = _positive_int("seq_len", seq_len) if seq_len is not None else (config.seq_len if is_tf else 1)
+    seq = positive_int(seq_len, name="seq_len") if seq_len is not None else (config.seq_len if is_tf else 1)
     return _report(config.name, count_params(config), config if is_tf else None,
                    precision=precision, seq=seq, batch=batch)
 
@@ -213,9 +206,8 @@ def estimate_keras_model(model, *, precision: str = "fp16", batch: int = 1) -> S
 
 def _report(name: str, n: int, tcfg: TransformerConfig | None, *, precision: str, seq: int,
             batch: int) -> SizeReport:
-    if precision not in BYTES_PER_PARAM:
-        raise ValueError(f"precision must be one of {list(BYTES_PER_PARAM)}, got {precision!r}")
-    batch = _positive_int("batch", batch)
+    precision = one_of(precision, name="precision", choices=BYTES_PER_PARAM)
+    batch = positive_int(batch, name="batch")
     weights = {p: int(n * b) for p, b in BYTES_PER_PARAM.items()}
     # Mixed-precision Adam (ZeRO paper): 2 B bf16 weights + 4 B fp32 master, 2 B grads, 8 B moments.
     training = {"weights": 6 * n, "gradients": 2 * n, "optimizer": 8 * n,

@@ -1,4 +1,4 @@
-"""What every composite widget shares: an error area, strict keyword checks, a root box."""
+"""What every composite widget shares: an error area and a root box with a ``guard()``."""
 from __future__ import annotations
 
 import html
@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import ipywidgets as w
 
-__all__ = ["ErrorArea", "CompositeWidget", "check_kwargs"]
+__all__ = ["ErrorArea", "CompositeWidget"]
 
 
 class ErrorArea(w.HTML):
@@ -31,12 +31,6 @@ class ErrorArea(w.HTML):
         return html.unescape(inner)
 
 
-def check_kwargs(cls_name: str, given: dict, allowed: set[str]) -> None:
-    unknown = sorted(set(given) - allowed)
-    if unknown:
-        raise TypeError(f"{cls_name}() got unexpected keyword(s) {unknown}; allowed: {sorted(allowed)}")
-
-
 class CompositeWidget(w.VBox):
     """A VBox with an ``errors`` area and a ``guard()`` context for callbacks.
 
@@ -45,6 +39,7 @@ class CompositeWidget(w.VBox):
     """
 
     def __init__(self, **kwargs):
+        """``kwargs`` (``layout=``, ``children=`` ...) are passed to :class:`ipywidgets.VBox`."""
         self.errors = ErrorArea()
         super().__init__(**kwargs)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from typing import Iterable, Sequence
 
-__all__ = ["BAR_COLOUR", "MUTED_COLOUR", "bar", "bar_rows", "table", "escape"]
+__all__ = ["BAR_COLOUR", "MUTED_COLOUR", "bar", "bar_rows", "stacked_bar", "table", "escape"]
 
 BAR_COLOUR = "#4e79a7"
 MUTED_COLOUR = "#bab0ac"
@@ -32,6 +32,25 @@ def bar(fraction: float, *, width_px: int = 200, height_px: int = 12,
         return inner
     return (f'<span style="display:inline-block;vertical-align:middle;width:{width_px}px;'
             f'background:#eee;line-height:0">{inner}</span>')
+
+
+def stacked_bar(segments: Iterable[tuple[object, float, str]], *, width_px: int = 260,
+                height_px: int = 16) -> str:
+    """One bar made of ``(title, fraction, colour)`` segments over a light grey track.
+
+    Fractions are of the whole track (clipped so the segments never overflow it); each
+    segment's ``title`` is its hover text.
+    """
+    out, left = [], 1.0
+    for title, f, colour in segments:
+        f = min(max(float(f), 0.0), left) if f == f else 0.0
+        left -= f
+        if f > 0:
+            out.append(f'<span title="{escape(title)}" style="display:inline-block;'
+                       f'height:{height_px}px;width:{f * width_px:.1f}px;background:{colour}">'
+                       f'</span>')
+    return (f'<span class="bmw-stacked" style="display:inline-flex;vertical-align:middle;'
+            f'width:{width_px}px;height:{height_px}px;background:#eee">{"".join(out)}</span>')
 
 
 def bar_rows(rows: Iterable[tuple[object, float, str]], *, width_px: int = 200,

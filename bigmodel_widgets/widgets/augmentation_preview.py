@@ -11,57 +11,60 @@ import json
 import time
 
 import ipywidgets as w
+import numpy as np
 
 from ..engine import data
-from ..engine.augment import TRANSFORMS, Pipeline, decode_image, preview_samples, working_copy
-from ._base import CompositeWidget, check_kwargs
+from ..engine.augment import TRANSFORMS, Pipeline, Setting, preview_samples, working_copy
+from ..engine.checks import int_in_range, non_negative_int, one_of
+from ..engine.images import decode_image
+from ._base import CompositeWidget
 from ._render import draw_overlay, encode_jpeg, fit_tile, tile_grid
+from ._upload import first_upload
 
 __all__ = ["AugmentationPreview", "preview_augmentations"]
 
 UPLOADED = "(uploaded)"
 _WIDE = {"description_width": "150px"}
 _ROW = w.Layout(width="440px")
-# slider limits and steps for settings whose engine limits are too wide to slide comfortably
-_SLIDER_LIMITS = {"scale_range": (0.25, 3.0), "contrast_range": (0.0, 3.0), "gamma_range": (0.1, 4.0),
-                  "saturation_range": (0.0, 3.0), "sigma_range": (0.0, 8.0), "std_range": (0.0, 0.5)}
 # the text's two steps are on at first; the rest start off with their default settings
 _START = {"Rotate": {"angle_range": (-30.0, 30.0)},
           "RandomCrop": {"height": 0.5, "width": 0.5, "x_range": (0.0, 0.25), "y_range": (0.0, 0.25)}}
 
 
+def _slider(s: Setting, value, description: str) -> w.Widget:
+    """The control for one row of a transform's settings table."""
+    lo, hi, step = s.slider_limits()
+    common = {"description": description, "tooltip": s.doc, "style": _WIDE, "layout": _ROW,
+              "continuous_update": False}
+    if s.kind in ("range", "optional_range"):  # None ("anywhere") shows as the full span
+        value = (lo, hi) if value is None else tuple(value)
+        return w.FloatRangeSlider(value=value, min=lo, max=hi, step=step, **common)
+    if s.kind == "int":
+        return w.IntSlider(value=value, min=int(lo), max=int(hi), step=max(1, int(step)), **common)
+    return w.FloatSlider(value=float(value), min=lo, max=hi, step=step, **common)
+
+
 class _TransformControls:
-    """Checkbox, probability and one slider per setting for one transform class."""
+    """Checkbox and one slider per row of the transform's settings table."""
 
     def __init__(self, name: str):
         cls = TRANSFORMS[name]
-        inst = cls(**_START.get(name, {}))
-        params = inst.to_config()["params"]
+        start = cls(**_START.get(name, {}))
         self.name = name
-        self.enabled = w.Checkbox(value=name in _START, description=f"{name}", indent=False)
-        self.settings: dict[str, w.Widget] = {}
-        for key, value in params.items():
-            desc = f"{name} {key.replace('_range', '')}"
-            if key == "p":
-                ctl = w.FloatSlider(value=value, min=0.0, max=1.0, step=0.05, description=desc)
-            elif key in cls.ranges:
-                lo, hi = _SLIDER_LIMITS.get(key, cls.ranges[key])
-                step = 1.0 if key == "holes_range" else (hi - lo) / 200
-                ctl = w.FloatRangeSlider(value=tuple(value), min=lo, max=hi, step=step, description=desc)
-            elif key in ("x_range", "y_range"):  # RandomCrop offsets (None = anywhere it fits)
-                ctl = w.FloatRangeSlider(value=tuple(value or (0.0, 1.0)), min=0.0, max=1.0, step=0.01,
-                                         description=desc)
-            elif isinstance(value, int):
-                ctl = w.IntSlider(value=value, min=8, max=512, description=desc)
-            else:
-                ctl = w.FloatSlider(value=value, min=0.05 if key != "fill" else 0.0, max=1.0, step=0.05,
-                                    description=desc)
-            ctl.style, ctl.layout, ctl.continuous_update = _WIDE, _ROW, False
-            self.settings[key] = ctl
+        self.table = {s.name: s for s in cls.settings}
+        self.enabled = w.Checkbox(value=name in _START, description=name, indent=False)
+        self.settings: dict[str, w.Widget] = {
+            s.name: _slider(s, getattr(start, s.name), f"{name} {s.name.removesuffix('_range')}")
+            for s in cls.settings}
         self.box = w.VBox([self.enabled] + list(self.settings.values()))
 
     def config(self) -> dict:
-        params = {k: list(c.value) if isinstance(c.value, tuple) else c.value for k, c in self.settings.items()}
+        params = {}
+        for key, ctl in self.settings.items():
+            value = list(ctl.value) if isinstance(ctl.value, tuple) else ctl.value
+            if self.table[key].kind == "optional_range" and tuple(value) == (ctl.min, ctl.max):
+                value = None  # the full span means "anywhere", which the engine spells None
+            params[key] = value
         return {"name": self.name, "params": params}
 
     def widgets(self) -> list:
@@ -70,6 +73,11 @@ class _TransformControls:
 
 class AugmentationPreview(CompositeWidget):
     """Preview a seeded augmentation pipeline on a bundled or uploaded photo.
+
+    ``image`` is an array to start from (else the bundled ``photo``); ``rows`` x ``cols``
+    samples (1-4 each) are drawn with ``seed``; each tile is shown ``tile`` pixels wide, and the
+    photo is first shrunk so its longer side is at most ``side`` pixels (the working copy).
+    An upload goes through the same decoder as ``bmw.read_image``.
 
     Example::
 
@@ -80,21 +88,24 @@ class AugmentationPreview(CompositeWidget):
         view.replay.click()                     # back to the first draws for this seed
     """
 
-    def __init__(self, image=None, photo: str = "astronaut", **kwargs):
-        check_kwargs("AugmentationPreview", kwargs, {"rows", "cols", "seed", "tile", "side"})
-        super().__init__()
-        self.tile_px = int(kwargs.get("tile", 256))
-        self.side = int(kwargs.get("side", 256))
+    def __init__(self, image: np.ndarray | None = None, *, photo: str = "astronaut",
+                 rows: int = 3, cols: int = 3, seed: int = 0, tile: int = 256,
+                 side: int = 256) -> None:
         photos = sorted(data.PHOTOS)
-        if photo not in photos:
-            raise ValueError(f"Unknown photo {photo!r}; choose one of {photos}")
+        one_of(photo, name="photo", choices=photos)
+        rows = int_in_range(rows, name="rows", low=1, high=4)
+        cols = int_in_range(cols, name="cols", low=1, high=4)
+        seed = non_negative_int(seed, name="seed")
+        super().__init__()
+        self.tile_px = int_in_range(tile, name="tile", low=32, high=1024)
+        self.side = int_in_range(side, name="side", low=8)
         self.photo = w.Dropdown(options=[UPLOADED] + photos, value=photo, description="photo")
         self.upload = w.FileUpload(accept="image/*", multiple=False, description="upload")
-        self.seed = w.IntSlider(value=int(kwargs.get("seed", 0)), min=0, max=999, description="seed",
+        self.seed = w.IntSlider(value=seed, min=0, max=max(999, seed), description="seed",
                                 continuous_update=False)
-        self.rows = w.IntSlider(value=int(kwargs.get("rows", 3)), min=1, max=4, description="rows",
+        self.rows = w.IntSlider(value=rows, min=1, max=4, description="rows",
                                 continuous_update=False)
-        self.cols = w.IntSlider(value=int(kwargs.get("cols", 3)), min=1, max=4, description="cols",
+        self.cols = w.IntSlider(value=cols, min=1, max=4, description="cols",
                                 continuous_update=False)
         self.interpolation = w.Dropdown(options=["linear", "nearest", "cubic", "lanczos"], description="interp.")
         self.border_mode = w.Dropdown(options=["constant", "reflect", "replicate", "wrap"], description="border")
@@ -174,23 +185,28 @@ class AugmentationPreview(CompositeWidget):
         with self.guard("loading the photo"):
             self.set_image(data.load_photo(change["new"]))
 
-    def _on_upload(self, change) -> None:
-        files = change["new"]
-        if not files:
-            return
-        f = files[0]
-        with self.guard(f"upload {f.get('name', '')!r}"):
-            image = decode_image(f["content"], name=f"upload {f.get('name', '')!r}")
+    def upload_bytes(self, data: bytes, name: str = "upload") -> np.ndarray | None:
+        """What the upload button does with a file's bytes: decode them with the one image
+        decoder and use the picture as the photo. Returns it, or None (the error area says why)."""
+        with self.guard():  # the decoder's message names the file itself
+            image = decode_image(bytes(data), name=name)
             self.set_image(image)
             self.photo.value = UPLOADED
+            return image
+        return None
+
+    def _on_upload(self, change) -> None:
+        got = first_upload(change["new"])
+        if got is not None:
+            self.upload_bytes(got[1], name=got[0])
 
     def _draw(self, reseed: bool) -> None:
         with self.guard("augmenting"):
             t0 = time.perf_counter()
             if reseed or self.pipeline is None:
                 self.pipeline = Pipeline.from_config(self.pipeline_config())
-            self.params, self.samples = preview_samples(self.pipeline, self.source, self.n_samples,
-                                                        annotate=self.annotate.value)
+            self.params, self.samples = preview_samples(self.pipeline, self.source,
+                                                        self.n_samples, annotate=self.annotate.value)
             self._render(t0)
 
     def _render_current(self) -> None:
@@ -237,6 +253,12 @@ class AugmentationPreview(CompositeWidget):
             self.export_area.layout.display = ""
 
 
-def preview_augmentations(image=None, photo: str = "astronaut", **kwargs) -> AugmentationPreview:
-    """One call: ``preview_augmentations(img)`` shows the text's augmentation on ``img``."""
-    return AugmentationPreview(image=image, photo=photo, **kwargs)
+def preview_augmentations(image: np.ndarray | None = None, *, photo: str = "astronaut",
+                          rows: int = 3, cols: int = 3, seed: int = 0, tile: int = 256,
+                          side: int = 256) -> AugmentationPreview:
+    """One call: ``preview_augmentations(img)`` shows the text's augmentation on ``img``.
+
+    The parameters are AugmentationPreview's (see its docstring).
+    """
+    return AugmentationPreview(image, photo=photo, rows=rows, cols=cols, seed=seed, tile=tile,
+                               side=side)

@@ -2,7 +2,8 @@
 
 Every number shown comes from a ``compression.Sweep`` record (the converted model measured in
 the LiteRT interpreter). Moving a control only looks the point up in the sweep's cache; a
-point not computed yet is computed when the "compute this point" button is pressed.
+point not computed yet is computed when the "compute this point" button is pressed. The
+explorer listens to the sweep (its plot fills in as points land) until it is closed.
 """
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import html
 
 import ipywidgets as w
 
+from ..engine import backend, checks
 from ..engine import compression as comp
-from ._base import CompositeWidget, check_kwargs
+from ..engine.training import Progress
+from ._base import CompositeWidget
+from ._html import bar_rows
 from .progress import ProgressBar
 
 __all__ = ["CompressionExplorer", "explore_compression"]
@@ -31,12 +35,17 @@ class CompressionExplorer(CompositeWidget):
         ex = CompressionExplorer(sweep)
         ex.sparsity.value = 0.8            # ex.record == sweep.cached(ex.config())
         ex.tolerance.value = 1.0           # selects the smallest model within 1 point
+        ex.close()                         # stops listening to the sweep
+
+    Parameters:
+        sweep: the cached experiments to explore; points already on disk are shown at once.
+        tolerance: the starting "max accuracy drop" in percentage points (0 to 10).
     """
 
-    def __init__(self, sweep: comp.Sweep, **kwargs):
-        check_kwargs("CompressionExplorer", kwargs, {"tolerance"})
+    def __init__(self, sweep: comp.Sweep, *, tolerance: float = 1.0) -> None:
         if not isinstance(sweep, comp.Sweep):
             raise TypeError(f"sweep must be a compression.Sweep, got {type(sweep).__name__}")
+        tolerance = checks.number_in_range(tolerance, name="tolerance", low=0.0, high=10.0)
         super().__init__()
         self.sweep = sweep
         spec = sweep.spec
@@ -55,7 +64,7 @@ class CompressionExplorer(CompositeWidget):
                                                                         **style})
         self.qat = w.Checkbox(value=False, description="quantization-aware training (int8 only)",
                               indent=False)
-        self.tolerance = w.FloatSlider(value=float(kwargs.get("tolerance", 1.0)), min=0.0, max=10.0,
+        self.tolerance = w.FloatSlider(value=tolerance, min=0.0, max=10.0,
                                        step=0.1, description="max accuracy drop (pts)",
                                        continuous_update=False, style={"description_width": "170px"},
                                        layout=w.Layout(width="420px"))
@@ -63,7 +72,8 @@ class CompressionExplorer(CompositeWidget):
                                        layout=w.Layout(width="180px"))
         self.run_button = w.Button(description="run the whole sweep", icon="forward",
                                    layout=w.Layout(width="180px"))
-        self.progress = ProgressBar("sweep")
+        # Part of the explorer's own layout, so it must not also display itself on its own.
+        self.progress = ProgressBar("sweep", auto_display=False)
         self.summary = w.HTML()
         self.summary.add_class("bmw-compression-summary")
         self.best_view = w.HTML()
@@ -84,10 +94,18 @@ class CompressionExplorer(CompositeWidget):
         self.tolerance.observe(lambda _: self.select_best(), names="value")
         self.compute_button.on_click(lambda _: self.compute())
         self.run_button.on_click(lambda _: self.run_sweep())
-        sweep.on_point(lambda _: self._render_plot())  # the plot fills in as a sweep runs
         for config in [sweep.baseline_config] + spec.configs():
-            sweep.cached(config)  # load whatever an earlier run left on disk (never computes)
-        self._update()
+            sweep.cached(config)  # load what an earlier run left on disk (no compute, no redraw)
+        self._update()  # one render over every known point
+        self._stop_observing = sweep.observe(self._on_point)  # the plot fills in as points land
+
+    def close(self) -> None:
+        """Stop listening to the sweep, then close the widget (a closed view never redraws)."""
+        stop = getattr(self, "_stop_observing", None)
+        if stop is not None:
+            stop()
+            self._stop_observing = None
+        super().close()
 
     # ---- state ---------------------------------------------------------------------------
     def config(self) -> comp.CompressionConfig:
@@ -128,11 +146,14 @@ class CompressionExplorer(CompositeWidget):
             self._update()
         return self.record
 
-    def run_sweep(self) -> None:
-        """Run every missing point of the sweep with the progress bar; an interrupt keeps them."""
+    def run_sweep(self, *, progress: Progress = None) -> None:
+        """Run every missing point of the sweep; an interrupt keeps the finished ones.
+
+        ``progress`` defaults to the explorer's own bar.
+        """
         try:
             with self.guard("Sweep failed"):
-                self.sweep.run(progress=self.progress)
+                self.sweep.run(progress=self.progress if progress is None else progress)
         except KeyboardInterrupt:
             self.errors.show(f"Sweep interrupted: {len(self.sweep.results())} points are kept "
                              "in the cache; run it again to finish.")
@@ -150,6 +171,9 @@ class CompressionExplorer(CompositeWidget):
         return self.best
 
     # ---- callbacks -----------------------------------------------------------------------
+    def _on_point(self, _record: dict) -> None:
+        self._render_plot()
+
     def _on_change(self, _change) -> None:
         if not self._holding:
             self._update()
@@ -228,11 +252,10 @@ class CompressionExplorer(CompositeWidget):
         if r is None:
             self.layers_view.value = ""
             return
-        rows = "".join(
-            f"<tr><td>{html.escape(name)}</td><td style='width:160px'><div style='background:#eee'>"
-            f"<div style='width:{100 * s:.1f}%;background:#4e79a7;height:12px'></div></div></td>"
-            f"<td>{100 * s:.1f} %</td></tr>" for name, s in r["layer_sparsity"].items())
-        self.layers_view.value = f"<b>zeros per layer</b><table>{rows}</table>"
+        rows = [(name, s, f"{100 * s:.1f} %") for name, s in r["layer_sparsity"].items()]
+        self.layers_view.value = ("<b>zeros per layer</b>"
+                                  + bar_rows(rows, width_px=160, label_width="9em", track=True,
+                                             css_class="bmw-layer-sparsity"))
 
     def _render_histogram(self) -> None:
         r = self.record
@@ -259,14 +282,23 @@ class CompressionExplorer(CompositeWidget):
 
 
 def explore_compression(sweep: comp.Sweep | None = None, *, run: bool = False,
-                        **kwargs) -> CompressionExplorer:
+                        tolerance: float = 1.0, quick: bool | None = None) -> CompressionExplorer:
     """One-call helper: an explorer over ``sweep`` (default: the chapter's model and sweep).
 
-    ``run=True`` runs the missing points first (with the explorer's progress bar).
+    Parameters:
+        sweep: the sweep to explore; None trains (or loads from the cache) the chapter's base
+            model and uses the chapter's sweep, each with a progress bar.
+        run: run the sweep's missing points first, with a progress bar.
+        tolerance: the starting "max accuracy drop" in percentage points.
+        quick: the small model and sweep of quick mode; None follows ``BMW_QUICK``.
     """
+    run = checks.boolean(run, name="run")
     if sweep is None:
-        sweep = comp.Sweep(comp.default_setup())
-    explorer = CompressionExplorer(sweep, **kwargs)
+        quick = backend.quick_mode() if quick is None else checks.boolean(quick, name="quick")
+        setup = comp.default_setup(quick=quick, progress=ProgressBar("training the base model"))
+        sweep = comp.Sweep(setup, comp.default_spec(quick=quick),
+                           latency_repeats=30 if quick else 200)
+    explorer = CompressionExplorer(sweep, tolerance=tolerance)
     if run:
-        explorer.run_sweep()
+        explorer.run_sweep(progress=ProgressBar("compression sweep"))
     return explorer

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import html
 import weakref
+from collections.abc import Iterable
 
 import anywidget
 import ipywidgets as w
 import traitlets
 
-from ..engine.devices import Sampler, Snapshot, as_number, gpu_status, to_series
-from ._base import CompositeWidget, check_kwargs
+from ..engine.checks import boolean
+from ..engine.devices import Backend, Sampler, Snapshot, as_number, gpu_status, to_series
+from ._base import CompositeWidget
 
 __all__ = ["LiveChart", "DeviceDashboard", "device_dashboard"]
 
@@ -106,14 +108,17 @@ class DeviceDashboard(CompositeWidget):
     """Live device charts. Controls: ``interval`` (s), ``pause``, ``stop_button``,
     ``start_button``; ``sampler`` is the engine object underneath (use its callbacks too)."""
 
-    _ALLOWED = {"interval", "history", "backends", "autostart", "per_core"}
-
-    def __init__(self, **kwargs):
-        check_kwargs("DeviceDashboard", kwargs, self._ALLOWED)
+    def __init__(self, *, interval: float = 0.5, history: int = 120,
+                 backends: Iterable[Backend] | None = None, autostart: bool = True,
+                 per_core: bool = True) -> None:
+        """``interval``: seconds between samples; ``history``: samples kept (and drawn);
+        ``backends``: where samples come from (default: psutil, NVML, TensorFlow; tests pass a
+        ``FakeBackend``); ``autostart``: start sampling now; ``per_core``: one line per CPU core.
+        """
+        autostart = boolean(autostart, name="autostart")
+        self.per_core = boolean(per_core, name="per_core")
         super().__init__()
-        interval = kwargs.get("interval", 0.5)
-        self.per_core = bool(kwargs.get("per_core", True))
-        self.sampler = Sampler(kwargs.get("backends"), interval, kwargs.get("history", 120))
+        self.sampler = Sampler(backends, interval=interval, history=history)
         self.interval = w.FloatText(value=float(interval), description="interval (s)",
                                     continuous_update=False, layout=w.Layout(width="170px"))
         self.pause = w.ToggleButton(value=False, description="pause", icon="pause")
@@ -144,7 +149,7 @@ class DeviceDashboard(CompositeWidget):
         self.sampler.add_callback(_deliver)
         self._finalizer = weakref.finalize(self, self.sampler.close)
         self._update_status()
-        if kwargs.get("autostart", True):
+        if autostart:
             self.start()
 
     # --- control callbacks: engine calls only -------------------------------------------
@@ -161,12 +166,14 @@ class DeviceDashboard(CompositeWidget):
         self._update_status()
 
     def start(self) -> "DeviceDashboard":
+        """Start (or restart) sampling; returns the dashboard, so ``dash.start()`` displays it."""
         with self.guard("start"):
             self.sampler.start()
         self._update_status()
         return self
 
     def stop(self) -> None:
+        """Stop the sampling thread (the charts keep their last data)."""
         with self.guard("stop"):
             self.sampler.stop()
         self._update_status()
@@ -191,11 +198,13 @@ class DeviceDashboard(CompositeWidget):
 
     @property
     def state(self) -> str:
+        """'running', 'paused' or 'stopped'."""
         if not self.sampler.running:
             return "stopped"
         return "paused" if self.sampler.paused else "running"
 
     def close(self) -> None:
+        """Stop the sampler, release NVML and close every child widget."""
         if getattr(self, "_finalizer", None) is None:  # __init__ failed part-way
             return super().close()
         self.sampler.remove_callback(self._deliver)
@@ -209,6 +218,12 @@ class DeviceDashboard(CompositeWidget):
         super().close()
 
 
-def device_dashboard(interval: float = 0.5, **kwargs) -> DeviceDashboard:
-    """One call: a running dashboard over psutil, NVML and TensorFlow (display it)."""
-    return DeviceDashboard(interval=interval, **kwargs)
+def device_dashboard(*, interval: float = 0.5, history: int = 120,
+                     backends: Iterable[Backend] | None = None, autostart: bool = True,
+                     per_core: bool = True) -> DeviceDashboard:
+    """One call: a running dashboard over psutil, NVML and TensorFlow (display it).
+
+    The settings are :class:`DeviceDashboard`'s.
+    """
+    return DeviceDashboard(interval=interval, history=history, backends=backends,
+                           autostart=autostart, per_core=per_core)

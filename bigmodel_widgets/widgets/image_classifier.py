@@ -14,11 +14,16 @@ import ipywidgets as w
 import numpy as np
 import traitlets
 
+from ..engine import backend
+from ..engine.checks import int_in_range, non_negative_int
+from ..engine.images import ImageInputError
 from ..engine.tasks import vision
 from ..engine.tasks.vision import preprocess as pp
-from ..engine.images import ImageInputError
-from ._base import CompositeWidget, check_kwargs
+from ..engine.training import Progress
+from ._base import CompositeWidget
+from ._html import bar_rows, table
 from ._render import encode_png
+from ._upload import first_upload
 
 _INVERT = {"auto": None, "yes": True, "no": False}
 
@@ -99,62 +104,69 @@ def _tile(img: np.ndarray, caption: str, size: int = 84) -> w.VBox:
 
 
 def _bars(top: list[tuple[int, float]]) -> str:
-    rows = "".join(
-        f'<div class="bmw-topk-row" style="display:flex;align-items:center;gap:6px">'
-        f'<b style="width:1.2em">{c}</b><div style="background:#4e79a7;height:14px;'
-        f'width:{max(1, round(p * 220))}px"></div><span>{p:.1%}</span></div>' for c, p in top)
-    return f'<div class="bmw-topk">{rows}</div>'
+    """The top-k as labelled bars, the best one highlighted (rows are ``bmw-topk-row``)."""
+    return bar_rows([(c, p, f"{p:.1%}") for c, p in top], width_px=220, height_px=14,
+                    highlight=top[0][0] if top else None, css_class="bmw-topk", label_width="1.2em")
 
 
 def _confusion_html(conf: np.ndarray) -> str:
+    """The confusion matrix, shaded: blue on the diagonal (right), red off it (wrong)."""
     peak = max(int(conf.max()), 1)
-    head = "<tr><th>true \\ pred</th>" + "".join(f"<th>{j}</th>" for j in range(len(conf))) + "</tr>"
-    body = ""
+    rows, styles = [], []
     for i, row in enumerate(conf):
-        cells = ""
+        rows.append([i] + [int(n) for n in row])
+        cells = ["font-weight:bold"]
         for j, n in enumerate(row):
             shade = int(255 - 200 * n / peak)
             colour = f"rgb({shade},{shade},255)" if i == j else f"rgb(255,{shade},{shade})"
-            cells += f'<td style="background:{colour};text-align:right;padding:1px 5px">{n}</td>'
-        body += f"<tr><th>{i}</th>{cells}</tr>"
-    return f'<table class="bmw-confusion" style="border-collapse:collapse">{head}{body}</table>'
+            cells.append(f"background:{colour};text-align:right;padding:1px 5px")
+        styles.append(cells)
+    return table(rows, header=["true \\ pred"] + list(range(len(conf))), css_class="bmw-confusion",
+                 cell_styles=styles)
 
 
 class ImageClassifier(CompositeWidget):
     """Chapter 5's classifier view. ``prediction`` is exactly ``vision.classify_digit(...)``.
 
+    Parameters: ``model`` a trained Keras digit classifier (32x32x3 input); ``data`` the digits
+    split whose test images the slider picks (default: the shared MNIST-5k split); ``k`` how
+    many classes the bars show (1-10); ``canvas_size`` the drawing canvas' side in pixels;
+    ``show_wrong`` how many of the most confident mistakes the evaluation shows.
+
     Example::
 
-        clf = ImageClassifier(model, data)
+        clf = ImageClassifier(model, data=data)
         clf.test_index.value = 7             # clf.prediction == classify_digit(model, data.x_test[7])
         clf.upload_bytes(open("my_digit.jpg", "rb").read())
     """
 
-    def __init__(self, model, data: vision.DigitData | None = None, **kwargs):
-        check_kwargs("ImageClassifier", kwargs, {"k", "canvas_size", "show_wrong"})
+    def __init__(self, model, *, data: vision.DigitSplit | None = None, k: int = 3,
+                 canvas_size: int = 200, show_wrong: int = 16) -> None:
         if not hasattr(model, "input_shape") or not callable(model):
             raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
+        k = int_in_range(k, name="k", low=1, high=10)
+        canvas_size = int_in_range(canvas_size, name="canvas_size", low=28)
+        show_wrong = non_negative_int(show_wrong, name="show_wrong")
         super().__init__()
         self.model = model
         self.data = data if data is not None else vision.load_digit_data()
-        self.prediction: pp.Prediction | None = None
-        self.evaluation: vision.Evaluation | None = None
+        self.prediction: pp.DigitPrediction | None = None
+        self.evaluation: vision.DigitEvaluation | None = None
         self.source = ""
         style = {"description_width": "80px"}
-        self.canvas = DrawingCanvas(size=int(kwargs.get("canvas_size", 200)))
+        self.canvas = DrawingCanvas(size=canvas_size)
         self.clear_button = w.Button(description="clear", icon="eraser")
         self.upload = w.FileUpload(accept="image/*", multiple=False, description="upload")
         self.test_index = w.IntSlider(value=0, min=0, max=len(self.data.x_test) - 1,
                                       description="test image", continuous_update=False,
                                       style=style, layout=w.Layout(width="260px"))
-        self.k = w.IntSlider(value=int(kwargs.get("k", 3)), min=1, max=10, description="top-k",
-                             style=style)
+        self.k = w.IntSlider(value=k, min=1, max=10, description="top-k", style=style)
         # String values: a Dropdown whose value is None shows a blank box instead of "auto".
         self.invert = w.Dropdown(options=[("auto", "auto"), ("yes (dark ink)", "yes"),
                                           ("no (light ink)", "no")], value="auto",
                                  description="invert", style=style)
         self.evaluate_button = w.Button(description="confusion matrix", icon="table")
-        self.show_wrong = int(kwargs.get("show_wrong", 16))
+        self.show_wrong = show_wrong
         self.source_view = w.HTML()
         self.steps_view = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         self.topk_view = w.HTML()
@@ -180,7 +192,7 @@ class ImageClassifier(CompositeWidget):
         self._last_input = None
 
     # ---- inputs ------------------------------------------------------------------------
-    def classify(self, image, source: str = "image") -> pp.Prediction | None:
+    def classify(self, image, source: str = "image") -> pp.DigitPrediction | None:
         """Classify a path, bytes or array; shows steps and top-k, or an error message."""
         self._last_input = (image, source)
         self.prediction = None
@@ -201,12 +213,14 @@ class ImageClassifier(CompositeWidget):
             self.source_view.value = f"<b>{html.escape(source)}</b>: no prediction"
         return self.prediction
 
-    def classify_test_image(self) -> pp.Prediction | None:
+    def classify_test_image(self) -> pp.DigitPrediction | None:
+        """Classify the test image the slider points at."""
         i = self.test_index.value
         return self.classify(self.data.x_test[i],
                              f"test image {i} (true label {int(self.data.y_test[i])})")
 
-    def classify_drawing(self) -> pp.Prediction | None:
+    def classify_drawing(self) -> pp.DigitPrediction | None:
+        """Classify what is drawn on the canvas (an empty canvas is a message)."""
         data = None
         with self.guard("reading the canvas"):
             data = self.canvas.png_bytes()
@@ -216,8 +230,10 @@ class ImageClassifier(CompositeWidget):
             return None
         return self.classify(data, "your drawing")
 
-    def upload_bytes(self, data: bytes, name: str = "upload") -> pp.Prediction | None:
-        """What the upload button does with a file's bytes (also handy from code)."""
+    def upload_bytes(self, data: bytes, name: str = "upload") -> pp.DigitPrediction | None:
+        """What the upload button does with a file's bytes (also handy from code): they go
+        through the one image decoder (``engine.images.decode_image``, the same verdicts and
+        messages as ``bmw.read_image``), then are classified."""
         return self.classify(bytes(data), name)
 
     def _on_drawing(self, change) -> None:
@@ -229,17 +245,16 @@ class ImageClassifier(CompositeWidget):
             self.errors.clear()
 
     def _on_upload(self, change) -> None:
-        files = change["new"]
-        if files:
-            f = files[0]
-            self.upload_bytes(bytes(f["content"]), f.get("name", "upload"))
+        got = first_upload(change["new"])
+        if got is not None:
+            self.upload_bytes(got[1], name=got[0])
 
     def _rerun(self) -> None:
         if self._last_input is not None:
             self.classify(*self._last_input)
 
     # ---- views -------------------------------------------------------------------------
-    def _render(self, pred: pp.Prediction, source: str) -> None:
+    def _render(self, pred: pp.DigitPrediction, source: str) -> None:
         # The headline goes last, so a browser that sees it has the steps and bars already.
         self.steps_view.children = [_tile(img, name) for name, img in pred.prep.steps.items()]
         self.topk_view.value = _bars(pred.top)
@@ -247,7 +262,7 @@ class ImageClassifier(CompositeWidget):
                                   f'<b class="bmw-predicted">{pred.label}</b> '
                                   f"({pred.top[0][1]:.1%})")
 
-    def show_evaluation(self) -> vision.Evaluation | None:
+    def show_evaluation(self) -> vision.DigitEvaluation | None:
         """Held-out confusion matrix and the most confident mistakes."""
         with self.guard("evaluating on the test set"):
             ev = vision.evaluate(self.model, self.data.x_test, self.data.y_test)
@@ -263,14 +278,22 @@ class ImageClassifier(CompositeWidget):
         return None
 
 
-def image_classifier(model=None, kind: str = "seed", data: vision.DigitData | None = None,
-                     **kwargs) -> ImageClassifier:
-    """One call: a trained model (from the cache, or trained now with a progress bar) in a view."""
+def image_classifier(model=None, *, kind: str = "text", data: vision.DigitSplit | None = None,
+                     k: int = 3, canvas_size: int = 200, show_wrong: int = 16,
+                     quick: bool | None = None, progress: Progress = None,
+                     use_cache: bool = True) -> ImageClassifier:
+    """One call: a trained model (from the cache, or trained now with a progress bar) in a view.
+
+    With no ``model``, the ``kind`` CNN ("text": the text's own, or "strong") comes from
+    :func:`vision.pretrained_cnn`; ``quick=None`` follows ``BMW_QUICK`` (one epoch on a few
+    hundred images). Progress goes to ``progress``, or to a bar that shows itself. The other
+    arguments are :class:`ImageClassifier`'s.
+    """
     if model is None:
         from .progress import ProgressBar
-        from IPython.display import display
 
-        bar = ProgressBar(f"training the {kind} CNN")
-        display(bar)
-        model = vision.pretrained_cnn(kind, progress=bar)
-    return ImageClassifier(model, data, **kwargs)
+        quick = backend.quick_mode() if quick is None else quick
+        name = "the text's" if kind in ("text", "seed") else f"the {kind}"
+        bar = progress if progress is not None else ProgressBar(f"training {name} CNN")
+        model = vision.pretrained_cnn(kind, progress=bar, quick=quick, use_cache=use_cache)
+    return ImageClassifier(model, data=data, k=k, canvas_size=canvas_size, show_wrong=show_wrong)

@@ -1,16 +1,17 @@
 """ModelSizeCalculator: sliders over a transformer's shape -> parameters, memory, GPUs needed."""
 from __future__ import annotations
 
-import html
-
 import ipywidgets as w
 
 from ..engine import sizing
-from ._base import CompositeWidget, check_kwargs
+from ..engine.checks import int_in_range, one_of
+from . import _html
+from ._base import CompositeWidget
 
 __all__ = ["ModelSizeCalculator", "model_size_calculator"]
 
 _TRANSFORMER_PRESETS = [n for n, c in sizing.PRESETS.items() if isinstance(c, sizing.TransformerConfig)]
+_MAX_BATCH = 256  # the batch slider's range: a larger value would be clipped silently
 _COLOURS = {"weights": "#4e79a7", "gradients": "#f28e2b", "optimizer": "#e15759",
             "activations": "#76b7b2", "kv_cache": "#59a14f"}
 
@@ -30,10 +31,14 @@ class ModelSizeCalculator(CompositeWidget):
         calc.layers.value = 24          # the view updates; calc.report == sizing.estimate(...)
     """
 
-    def __init__(self, preset: str = "bert-base", **kwargs):
-        check_kwargs("ModelSizeCalculator", kwargs, {"precision", "batch"})
+    def __init__(self, *, preset: str = "bert-base", precision: str = "fp16",
+                 batch: int = 1) -> None:
+        """``preset``: a transformer in ``sizing.PRESETS``; ``precision``: the serving precision
+        (a key of ``sizing.BYTES_PER_PARAM``); ``batch``: sequences per step (1 to 256)."""
         if preset not in _TRANSFORMER_PRESETS:
             raise ValueError(f"Unknown preset {preset!r}; valid presets: {', '.join(_TRANSFORMER_PRESETS)}")
+        precision = one_of(precision, name="precision", choices=sizing.BYTES_PER_PARAM)
+        batch = int_in_range(batch, name="batch", low=1, high=_MAX_BATCH)
         super().__init__()
         self.preset = w.Dropdown(options=_TRANSFORMER_PRESETS + ["custom"], value="custom",
                                  description="preset", style={"description_width": "110px"})
@@ -46,9 +51,8 @@ class ModelSizeCalculator(CompositeWidget):
         self.intermediate = _slider("FFN width", 3072, 64, 65536, 64)
         self.vocab = _slider("vocabulary", 30522, 100, 262144)
         self.seq_len = _slider("sequence length", 512, 16, 32768, 16)
-        self.batch = _slider("batch", kwargs.get("batch", 1), 1, 256)
-        self.precision = w.ToggleButtons(options=list(sizing.BYTES_PER_PARAM),
-                                         value=kwargs.get("precision", "fp16"),
+        self.batch = _slider("batch", batch, 1, _MAX_BATCH)
+        self.precision = w.ToggleButtons(options=list(sizing.BYTES_PER_PARAM), value=precision,
                                          description="serve at", style={"button_width": "56px"})
         self.params_label = w.HTML(layout=w.Layout(margin="6px 0"))
         self.params_label.add_class("bmw-params")
@@ -82,11 +86,13 @@ class ModelSizeCalculator(CompositeWidget):
         )
 
     def to_config(self) -> dict:
+        """The settings as a JSON-able dict (``from_config`` rebuilds the calculator)."""
         return {"transformer": self.config().to_config(), "precision": self.precision.value,
                 "batch": self.batch.value}
 
     @classmethod
     def from_config(cls, config: dict) -> "ModelSizeCalculator":
+        """A calculator showing what ``to_config`` saved."""
         calc = cls(precision=config.get("precision", "fp16"), batch=config.get("batch", 1))
         calc._set_controls(sizing.TransformerConfig.from_config(config["transformer"]))
         return calc
@@ -140,34 +146,30 @@ class ModelSizeCalculator(CompositeWidget):
         biggest = max(r.training["total"], r.inference["total"], 1)
         rows = []
         for label, breakdown in parts.items():
-            segs = "".join(
-                f'<div title="{k}: {sizing.format_bytes(v)}" style="width:{100 * v / biggest:.2f}%;'
-                f'background:{_COLOURS[k]};height:16px"></div>'
-                for k, v in breakdown.items() if k != "total" and v > 0
-            )
-            rows.append(
-                f"<tr><td>{label}</td><td style='width:260px'><div style='display:flex;"
-                f"background:#eee'>{segs}</div></td><td>{sizing.format_bytes(breakdown['total'])}</td></tr>"
-            )
+            segments = [(f"{k}: {sizing.format_bytes(v)}", v / biggest, _COLOURS[k])
+                        for k, v in breakdown.items() if k != "total"]
+            rows.append([_html.escape(label), _html.stacked_bar(segments, width_px=260, height_px=16),
+                         _html.escape(sizing.format_bytes(breakdown["total"]))])
         legend = " ".join(f'<span style="color:{c}">&#9632;</span> {k}' for k, c in _COLOURS.items())
         weights = " · ".join(f"{p} {sizing.format_bytes(b)}" for p, b in r.bytes.items())
         self.memory_view.value = (
-            f"<div><b>weights:</b> {weights}</div><table>{''.join(rows)}</table>"
+            f"<div><b>weights:</b> {_html.escape(weights)}</div>"
+            f"{_html.table(rows, css_class='bmw-memory', raw=True)}"
             f"<div style='font-size:0.85em'>{legend}</div>"
         )
-        head = "".join(f"<th>{g} GB</th>" for g in r.gpus)
-        train = "".join(f"<td>{v['train']}</td>" for v in r.gpus.values())
-        serve = "".join(f"<td>{v['serve']}</td>" for v in r.gpus.values())
-        notes = "".join(f"<li>{html.escape(a)}</li>" for a in r.assumptions)
+        gpus = _html.table([["train", *(v["train"] for v in r.gpus.values())],
+                            ["serve", *(v["serve"] for v in r.gpus.values())]],
+                           header=["", *(f"{g} GB" for g in r.gpus)], css_class="bmw-gpus")
+        notes = "".join(f"<li>{_html.escape(a)}</li>" for a in r.assumptions)
         self.gpu_view.value = (
-            f"<b>GPUs needed (at least)</b><table class='bmw-gpus'><tr><th></th>{head}</tr>"
-            f"<tr><td>train</td>{train}</tr><tr><td>serve</td>{serve}</tr></table>"
+            f"<b>GPUs needed (at least)</b>{gpus}"
             f"<div style='font-size:0.85em'>Training compute: {sizing.format_count(r.flops_per_token['train'])}"
             f"FLOPs per token; inference {sizing.format_count(r.flops_per_token['inference'])}FLOPs per token."
             f"</div><details><summary>assumptions</summary><ul>{notes}</ul></details>"
         )
 
 
-def model_size_calculator(preset: str = "bert-base", **kwargs) -> ModelSizeCalculator:
-    """One-call helper: a calculator showing ``preset``."""
-    return ModelSizeCalculator(preset=preset, **kwargs)
+def model_size_calculator(preset: str = "bert-base", *, precision: str = "fp16",
+                          batch: int = 1) -> ModelSizeCalculator:
+    """One call: a calculator showing ``preset`` (see :class:`ModelSizeCalculator`)."""
+    return ModelSizeCalculator(preset=preset, precision=precision, batch=batch)

@@ -12,10 +12,13 @@ import io
 import ipywidgets as w
 import numpy as np
 
-from ..engine import data
+from ..engine import backend, data
+from ..engine.checks import non_negative_int
 from ..engine.tasks import speech
 from ..engine.tasks.speech import frontend as fe
-from ._base import CompositeWidget, check_kwargs
+from ..engine.training import Progress
+from ._base import CompositeWidget
+from ._html import bar_rows
 
 __all__ = ["SpeechExplorer", "speech_explorer"]
 
@@ -38,42 +41,48 @@ def _figure(width, height):
 
 
 def _prob_bars(probs, true_digit=None) -> str:
-    best = int(np.argmax(probs))
-    rows = []
-    for digit, p in enumerate(probs):
-        colour = "#4e79a7" if digit == best else "#bab0ac"
-        mark = " ✓" if true_digit is not None and digit == true_digit else ""
-        rows.append(f'<div style="display:flex;align-items:center;font-family:monospace">'
-                    f'<span style="width:2em">{digit}</span>'
-                    f'<span style="display:inline-block;height:10px;width:{200 * p:.0f}px;'
-                    f'background:{colour}"></span><span style="margin-left:6px">{p:.1%}{mark}</span></div>')
-    return "".join(rows)
+    """One bar per digit, the predicted one highlighted, the spoken one ticked."""
+    rows = [(digit, p, f"{p:.1%}" + (" \u2713" if digit == true_digit else ""))
+            for digit, p in enumerate(probs)]
+    return bar_rows(rows, height_px=10, highlight=int(np.argmax(probs)), css_class="bmw-speech-bars")
 
 
 class SpeechExplorer(CompositeWidget):
     """Chapter 6's explorer. Controls are public attributes; results are ``result`` (the test
-    example's :class:`Prediction`), ``wave_features`` and ``wave_prediction`` (the loaded audio).
+    example's :class:`SpeechPrediction`), ``wave_features`` and ``wave_prediction`` (the loaded
+    audio).
+
+    Parameters: ``recognizer`` a trained :class:`SpeechRecognizer` (None: the ``kind`` model
+    from the cache, trained now the first time, with ``progress``); ``split`` the recordings
+    (None: :func:`speech.load_split` with ``seed``); ``quick`` None follows ``BMW_QUICK`` when
+    a model has to be trained; ``example`` the test example shown first.
 
     Example::
 
-        ex = SpeechExplorer(recognizer, split)
+        ex = SpeechExplorer(recognizer, split=split)
         ex.example.value = 12        # ex.result == recognizer.predict(split.x_test[12])
         ex.load_wav_bytes(open("me.wav", "rb").read())
     """
 
-    def __init__(self, recognizer: speech.SpeechRecognizer | None = None,
-                 split: speech.SpeechSplit | None = None, **kwargs):
-        check_kwargs("SpeechExplorer", kwargs, {"kind", "seed", "progress", "example"})
+    def __init__(self, recognizer: speech.SpeechRecognizer | None = None, *,
+                 split: speech.SpeechSplit | None = None, kind: str = "strong", seed: int = 0,
+                 quick: bool | None = None, progress: Progress = None, example: int = 0) -> None:
         if recognizer is not None and not isinstance(recognizer, speech.SpeechRecognizer):
             raise TypeError(f"recognizer must be a SpeechRecognizer, got {type(recognizer).__name__}")
+        example = non_negative_int(example, name="example")
         super().__init__()
-        self.split = split or speech.load_split(kwargs.get("seed", 0))
-        self.recognizer = recognizer or speech.trained_recognizer(
-            kwargs.get("kind", "strong"), kwargs.get("seed", 0), split=self.split,
-            progress=kwargs.get("progress"))
-        self.result: speech.Prediction | None = None
+        self.split = split if split is not None else speech.load_split(seed=seed)
+        if example >= len(self.split.x_test):
+            raise ValueError(f"example must be below {len(self.split.x_test)} (the test "
+                             f"recordings), got {example}")
+        if recognizer is None:
+            quick = backend.quick_mode() if quick is None else quick  # the edge decides
+            recognizer = speech.trained_recognizer(kind, seed=seed, split=self.split,
+                                                   progress=progress, quick=quick)
+        self.recognizer = recognizer
+        self.result: speech.SpeechPrediction | None = None
         self.wave_features: fe.Features | None = None
-        self.wave_prediction: speech.Prediction | None = None
+        self.wave_prediction: speech.SpeechPrediction | None = None
         self.wave_comparison: dict | None = None
 
         n = len(self.split.x_test)
@@ -104,7 +113,7 @@ class SpeechExplorer(CompositeWidget):
         self.example.observe(lambda _: self._show_example(), names="value")
         self.recording.observe(self._on_recording, names="value")
         self.upload.observe(self._on_upload, names="value")
-        self.example.value = int(kwargs.get("example", 0))
+        self.example.value = example
         self._show_example()
 
     # ---- test examples -------------------------------------------------------------------
@@ -177,7 +186,7 @@ class SpeechExplorer(CompositeWidget):
         self.wave_info.value, self.wave_view.value = "", b""
 
     def _load(self, wave: fe.Waveform, name: str, wav_bytes: bytes) -> None:
-        prepared = fe.prepare_waveform(wave.samples, wave.rate, self.mix_stereo.value)
+        prepared = fe.prepare_waveform(wave.samples, wave.rate, mix_stereo=self.mix_stereo.value)
         feats = fe.features(prepared)
         self.audio.value = wav_bytes
         self.wave_features = feats
@@ -218,14 +227,19 @@ class SpeechExplorer(CompositeWidget):
         self.wave_view.value = _png(fig)
 
 
-def speech_explorer(**kwargs) -> SpeechExplorer:
-    """One call: train (or load from the cache) the strong model with a progress bar, then explore."""
-    from .progress import ProgressBar
+def speech_explorer(recognizer: speech.SpeechRecognizer | None = None, *,
+                    split: speech.SpeechSplit | None = None, kind: str = "strong",
+                    seed: int = 0, quick: bool | None = None, progress: Progress = None,
+                    example: int = 0) -> SpeechExplorer:
+    """One call: train (or load from the cache) the ``kind`` model with a progress bar, then explore.
 
-    if "progress" not in kwargs:
-        bar = ProgressBar("training")
-        from IPython.display import display
+    ``quick=None`` follows ``BMW_QUICK`` (2 epochs instead of 15). Progress goes to
+    ``progress``, or to a bar that shows itself. The arguments are :class:`SpeechExplorer`'s.
+    """
+    if recognizer is None and progress is None:
+        from .progress import ProgressBar
 
-        display(bar)
-        kwargs["progress"] = bar
-    return SpeechExplorer(**kwargs)
+        progress = ProgressBar(f"training the {kind} speech model")
+    quick = backend.quick_mode() if quick is None else quick
+    return SpeechExplorer(recognizer, split=split, kind=kind, seed=seed, quick=quick,
+                          progress=progress, example=example)

@@ -5,25 +5,30 @@ that call returns for the chosen model, text and method.
 """
 from __future__ import annotations
 
-import html
+from collections.abc import Mapping
 
 import ipywidgets as w
 
+from ..engine import checks
 from ..engine.tasks.nlp import explain as nlp_explain
-from ..engine.tasks.nlp.classifier import TextClassifierBase
-from ._base import CompositeWidget, check_kwargs
+from ..engine.tasks.nlp.classifier import TextClassifierBase, TextPrediction
+from ._base import CompositeWidget
+from ._html import bar, escape, table
 
 __all__ = ["TextClassifier", "text_classifier"]
 
 _METHODS = {"occlusion ([MASK] each token)": "occlusion",
             "attention from [CLS] (Keras only)": "attention", "none": "none"}
 _LABEL_COLOURS = {"fresh": "#59a14f", "rotten": "#e15759"}
+_DEFAULT_TEXT = "A gorgeous, heartfelt film."
+
+Models = TextClassifierBase | Mapping[str, TextClassifierBase]
 
 
-def _check_models(models) -> dict:
+def _check_models(models: Models) -> dict:
     if isinstance(models, TextClassifierBase):
         models = {models.kind: models}
-    if not isinstance(models, dict) or not models:
+    if not isinstance(models, Mapping) or not models:
         raise TypeError("models must be a text classifier or a non-empty dict name -> classifier, "
                         f"got {type(models).__name__}")
     for name, m in models.items():
@@ -40,14 +45,24 @@ class TextClassifier(CompositeWidget):
         tc = TextClassifier({"fp32": keras_clf, "int8": tflite_clf})
         tc.text.value = "A gorgeous, heartfelt film"   # tc.result == classify(keras_clf, ...)
         tc.model.value = "int8"                        # the same sentence on the quantized model
+
+    Parameters:
+        models: one text classifier, or a dict name -> classifier (Keras or TFLite).
+        text: the sentence shown first.
+        method: how to explain the prediction: "occlusion", "attention" (Keras only) or
+            None / "none" for no explanation.
+        compare: show every model's probability for the predicted label; None means "when
+            there is more than one model".
     """
 
-    def __init__(self, models, text: str = "A gorgeous, heartfelt film.", **kwargs):
-        check_kwargs("TextClassifier", kwargs, {"method", "compare"})
+    def __init__(self, models: Models, *, text: str = _DEFAULT_TEXT,
+                 method: str | None = "occlusion", compare: bool | None = None) -> None:
         self.models = _check_models(models)
-        method = kwargs.get("method", "occlusion") or "none"
-        if method not in _METHODS.values():
-            raise ValueError(f"method must be one of {[m for m in _METHODS.values()]}, got {method!r}")
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        method = checks.one_of(method or "none", name="method", choices=_METHODS.values())
+        if compare is not None:
+            compare = checks.boolean(compare, name="compare")
         super().__init__()
         self.text = w.Textarea(value=text, description="sentence", continuous_update=False,
                                placeholder="Type a review sentence",
@@ -62,8 +77,8 @@ class TextClassifier(CompositeWidget):
         self.tokens_view = w.HTML()
         self.tokens_view.add_class("bmw-tokens")
         self.compare_view = w.HTML()
-        self.compare = bool(kwargs.get("compare", len(self.models) > 1))
-        self.result = None
+        self.compare = len(self.models) > 1 if compare is None else compare
+        self.result: TextPrediction | None = None
 
         self.children = [self.text, w.HBox([self.model, self.method, self.classify_button]),
                          self.probabilities_view, self.tokens_view, self.compare_view, self.errors]
@@ -97,21 +112,22 @@ class TextClassifier(CompositeWidget):
         self.compare_view.value = ""
 
     # ---- rendering: formatting only, every number comes from the engine's Prediction ----
-    def _render(self, r) -> None:
+    def _render(self, r: TextPrediction) -> None:
+        # data-label / data-prob carry the exact numbers for tests and the browser checks
         bars = "".join(
-            f'<div class="bmw-prob" data-label="{html.escape(l)}" data-prob="{p:.6f}" '
-            f'style="display:flex;align-items:center;margin:2px 0"><span style="width:70px">'
-            f'{html.escape(l)}</span><span style="width:{max(p, 0.002) * 300:.1f}px;height:14px;'
-            f'background:{_LABEL_COLOURS.get(l, "#4e79a7")}"></span>'
-            f'<span style="margin-left:6px">{100 * p:.1f}%</span></div>'
-            for l, p in r.probabilities.items())
+            f'<div class="bmw-prob" data-label="{escape(label)}" data-prob="{p:.6f}" '
+            f'style="display:flex;align-items:center;gap:6px;margin:2px 0">'
+            f'<span style="width:70px">{escape(label)}</span>'
+            f'{bar(p, width_px=300, height_px=14, colour=_LABEL_COLOURS.get(label, "#4e79a7"))}'
+            f'<span>{100 * p:.1f}%</span></div>'
+            for label, p in r.probabilities.items())
         self.probabilities_view.value = (
-            f'<div><b class="bmw-label" data-label="{html.escape(r.label)}">{html.escape(r.label)}</b>'
-            f" according to <i>{html.escape(r.model)}</i></div>{bars}")
+            f'<div><b class="bmw-label" data-label="{escape(r.label)}">{escape(r.label)}</b>'
+            f" according to <i>{escape(r.model)}</i></div>{bars}")
         self.tokens_view.value = self._tokens_html(r)
 
     @staticmethod
-    def _tokens_html(r) -> str:
+    def _tokens_html(r: TextPrediction) -> str:
         scores = r.scores or [0.0] * len(r.tokens)
         top = max((abs(s) for s in scores), default=0.0) or 1.0
         chips = []
@@ -120,7 +136,7 @@ class TextClassifier(CompositeWidget):
             rgb = "89,161,79" if s >= 0 else "225,87,89"  # supports / opposes the prediction
             chips.append(f'<span class="bmw-token" title="{s:+.4f}" style="padding:1px 3px;'
                          f'margin:1px;border:1px solid #ccc;border-radius:3px;'
-                         f'background:rgba({rgb},{alpha:.2f})">{html.escape(tok)}</span>')
+                         f'background:rgba({rgb},{alpha:.2f})">{escape(tok)}</span>')
         how = {"occlusion": "green = masking it lowers the predicted label's probability",
                "attention": "shade = last layer's attention from [CLS], averaged over heads",
                None: "no explanation selected"}[r.method]
@@ -135,13 +151,17 @@ class TextClassifier(CompositeWidget):
             self.compare_view.value = ""
             return
         label = self.result.label
-        rows = "".join(
-            f"<tr><td>{html.escape(name)}</td><td>{m.predict(self.text.value).probabilities[label]:.4f}</td></tr>"
-            for name, m in self.models.items())
-        self.compare_view.value = (f"<table class='bmw-compare'><tr><th>model</th><th>P({html.escape(label)})"
-                                   f"</th></tr>{rows}</table>")
+        rows = [(name, f"{m.predict(self.text.value).probabilities[label]:.4f}")
+                for name, m in self.models.items()]
+        self.compare_view.value = table(rows, header=("model", f"P({label})"),
+                                        css_class="bmw-compare")
 
 
-def text_classifier(models, text: str = "A gorgeous, heartfelt film.", **kwargs) -> TextClassifier:
-    """One-call helper: a TextClassifier over ``models`` (one classifier or a dict of them)."""
-    return TextClassifier(models, text=text, **kwargs)
+def text_classifier(models: Models, *, text: str = _DEFAULT_TEXT,
+                    method: str | None = "occlusion",
+                    compare: bool | None = None) -> TextClassifier:
+    """One-call helper: a :class:`TextClassifier` over ``models`` (one classifier or a dict).
+
+    The parameters are :class:`TextClassifier`'s.
+    """
+    return TextClassifier(models, text=text, method=method, compare=compare)

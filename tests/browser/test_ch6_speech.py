@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bigmodel_widgets.engine import backend
 from bigmodel_widgets.engine.tasks import speech
 from tests.browser._lab import open_notebook, press_slider, run_all_cells, slider_readout
 
@@ -31,7 +32,7 @@ def test_picking_an_example_shows_its_prediction(page, lab):
     # The kernel cached its quick-mode weights in our BMW_CACHE_DIR: load the same model here.
     split = speech.load_split(seed=0)
     hits = []
-    rec = speech.trained_recognizer("strong", seed=0, split=split,
+    rec = speech.trained_recognizer("strong", seed=0, split=split, quick=backend.quick_mode(),
                                     progress=lambda d, t, info: hits.append(info))
     assert hits == [{"cached": 1}], "the kernel's weights were not in this test's cache dir"
     expected = rec.predict(split.x_test[8])

@@ -27,6 +27,11 @@ def test_unknown_photo_lists_choices():
         data.load_photo("eagle")
 
 
+def test_unknown_fashion_split_lists_choices():
+    with pytest.raises(ValueError, match="split must be one of 'train', 'test'; got 'val'"):
+        data.load_fashion_mnist("val")
+
+
 def test_mnist5k_is_balanced():
     x, y = data.load_mnist5k()
     assert x.shape == (5000, 28, 28) and x.dtype == np.uint8 and x.max() == 255

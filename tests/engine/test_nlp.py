@@ -8,7 +8,8 @@ import pytest
 
 from bigmodel_widgets.engine import data
 from bigmodel_widgets.engine.tasks import nlp
-from bigmodel_widgets.engine.tasks.nlp import explain as nlp_explain, training as nlp_train
+from bigmodel_widgets.engine.tasks.nlp import explain as nlp_explain
+from bigmodel_widgets.engine.tasks.nlp import training as nlp_train
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +29,7 @@ def test_the_snippet_fixed_tokenizer_called_directly_and_softmax(clf):
 
 def test_prediction_carries_wordpieces(clf):
     pred = clf.predict("An unwatchable mess")
+    assert isinstance(pred, nlp.TextPrediction)
     assert pred.tokens[0] == "[CLS]" and pred.tokens[-1] == "[SEP]"
     assert "un" in "".join(pred.tokens)  # real WordPiece vocabulary, not whitespace split
     assert pred.label in nlp.LABELS and not pred.truncated
@@ -80,7 +82,8 @@ def test_splits_are_fixed_stratified_and_disjoint():
     _, labels = data.load_rotten_tomatoes()  # 57.8 % fresh: each split keeps that balance
     for name in ("train", "val", "test"):
         assert abs(a[name][1].mean() - labels.mean()) < 0.025
-    other = nlp_train.rotten_tomatoes_splits(nlp_train.FineTuneConfig(n_train=200, n_val=50, n_test=100, seed=1))
+    cfg1 = nlp_train.FineTuneConfig(n_train=200, n_val=50, n_test=100, seed=1)
+    other = nlp_train.rotten_tomatoes_splits(cfg1)
     assert other["test"][0] != a["test"][0]
 
 
@@ -90,5 +93,12 @@ def test_config_round_trip_and_validation():
     assert cfg.key() != nlp_train.FineTuneConfig().key()
     with pytest.raises(ValueError, match="epochs"):
         nlp_train.FineTuneConfig(epochs=0)
+    with pytest.raises(TypeError, match="batch_size"):
+        nlp_train.FineTuneConfig(batch_size=16.0)
+    with pytest.raises(ValueError, match="learning_rate"):
+        nlp_train.FineTuneConfig(learning_rate=0.0)
+    # quick mode is the caller's decision, never read from the environment here
+    assert nlp_train.FineTuneConfig.default(quick=True) == cfg
+    assert nlp_train.FineTuneConfig.default() == nlp_train.FineTuneConfig()
     with pytest.raises(ValueError, match="12,808"):
         nlp_train.FineTuneConfig(n_train=12000, n_test=1000)

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import shutil
+import warnings
 
 import numpy as np
 import pytest
 
+from bigmodel_widgets.engine import cache
 from bigmodel_widgets.engine.tasks import nlp
-from bigmodel_widgets.engine.tasks.nlp import explain as nlp_explain, tflite as nlp_tflite, training as nlp_train
+from bigmodel_widgets.engine.tasks.nlp import explain as nlp_explain
+from bigmodel_widgets.engine.tasks.nlp import tflite as nlp_tflite
+from bigmodel_widgets.engine.tasks.nlp import training as nlp_train
 
 pytestmark = pytest.mark.slow  # trains and converts the real 22.7 M-parameter model (briefly)
 
@@ -54,11 +58,23 @@ def test_cached_model_loads_with_the_same_predictions(trained):
 def test_corrupt_cached_model_is_retrained_not_a_crash(trained):
     path = nlp_train.cache_path(CFG)
     (path / "tf_model.h5").write_bytes(b"not an hdf5 file")
-    with pytest.raises(OSError, match="HDF5"):
+    with pytest.raises(OSError, match=r"tf_model\.h5"):
         nlp.BertTextClassifier.load(path)
-    clf, info = nlp_train.finetuned_classifier(CFG)
+    with pytest.warns(cache.CacheNote, match="unreadable"):
+        clf, info = nlp_train.finetuned_classifier(CFG)
     assert not info["from_cache"] and "unreadable" in info["retrained_because"]
+    assert "\n" not in info["retrained_because"]  # one line
     assert nlp.BertTextClassifier.load(path).max_length == 32  # the cache is whole again
+
+
+def test_a_file_damaged_after_saving_is_refused(trained, tmp_path):
+    clf, _, _ = trained
+    folder = clf.save(tmp_path / "copy")
+    assert nlp.BertTextClassifier.load(folder).max_length == 32
+    vocab = folder / "vocab.txt"  # a tokenizer file the tokenizer would happily read garbled
+    vocab.write_text(vocab.read_text() + "unexpectedword\n")
+    with pytest.raises(OSError, match="checksum"):
+        nlp.BertTextClassifier.load(folder)
 
 
 def test_dynamic_range_tflite_agrees_and_is_smaller(trained):
@@ -75,11 +91,30 @@ def test_dynamic_range_tflite_agrees_and_is_smaller(trained):
     # differences flip many of 64 answers (a 17-point accuracy swing was seen in CI).
     np.testing.assert_allclose(p_lite, p_keras, atol=0.05)
     assert row["accuracy"] == pytest.approx(float(np.mean(p_lite.argmax(axis=1) == np.asarray(labels))))
-    # the converter is not run again: the cached bytes come back
-    assert nlp_tflite.convert(clf, "dynamic", CFG.key()) == nlp_tflite.convert(clf, "dynamic", CFG.key())
+    # the converter is not run again: the cached bytes come back, and say so
+    hits = []
+    first = nlp_tflite.convert(clf, "dynamic", cache_key=CFG.key())
+    assert nlp_tflite.convert(clf, "dynamic", cache_key=CFG.key(),
+                              progress=lambda d, t, i: hits.append(i)) == first
+    assert hits == [{"cached": 1}]
     occ = nlp_explain.classify(lite, "a triumph of style", "occlusion")
     assert len(occ.scores) == len(occ.tokens) and occ.model == nlp_tflite.MODES["dynamic"]
     with pytest.raises(ValueError, match="Keras"):
         nlp_explain.classify(lite, "a triumph", "attention")
     with pytest.raises(ValueError, match="mode"):
         nlp_tflite.convert(clf, "int4")
+
+
+def test_old_names_still_work_for_one_release(trained):
+    clf, _, _ = trained
+    texts, labels = ["a triumph", "a slog"], [1, 0]
+    with pytest.warns(DeprecationWarning, match="evaluate_text_classifier"):
+        old = nlp_train.evaluate
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)  # the new names never warn
+        assert old is nlp_train.evaluate_text_classifier
+        assert old(clf, texts, labels)["n"] == 2
+    for module in (nlp, nlp.classifier):
+        with pytest.warns(DeprecationWarning, match="TextPrediction"):
+            assert module.Prediction is nlp.TextPrediction
+        assert "Prediction" not in module.__all__

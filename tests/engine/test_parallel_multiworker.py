@@ -24,6 +24,12 @@ def test_bad_arguments():
         run_multi_worker(workers=2, global_batch=33)
     with pytest.raises(ValueError, match="timeout_s"):
         run_isolated("train_mlp", timeout_s=0)
+    with pytest.raises(TypeError, match="workers"):
+        run_multi_worker(workers=2.0)
+    with pytest.raises(TypeError, match="crash_worker"):
+        run_multi_worker(workers=2, crash_worker="1")
+    with pytest.raises(TypeError):
+        run_multi_worker(2)  # keyword-only
 
 
 @pytest.mark.slow
@@ -35,9 +41,10 @@ def test_two_workers_train_in_sync_and_match_one_device():
     assert (r0["task"], r1["task"]) == (0, 1) and r0["replicas"] == r1["replicas"] == 2
     assert all(a.startswith("127.0.0.1:") for a in out["addresses"])
     assert r0["weights_sum"] == pytest.approx(r1["weights_sum"], rel=1e-6)  # kept in sync
-    single = train_mlp("default", 1, 64, 1, steps_per_epoch=3)
+    single = train_mlp("default", global_batch=64, epochs=1, steps_per_epoch=3)
     assert r0["final_loss"] == pytest.approx(single.final_loss, rel=1e-4)
-    assert seen[0] == (0, 1) and seen[-1] == (1, 1)  # "started", then the epoch
+    assert seen == [(0, 1), (1, 3), (2, 3), (3, 3)]  # "started", then every step (core clock)
+    assert r0["samples_per_s"] is not None and r0["samples_per_s"] > 0
 
 
 @pytest.mark.slow

@@ -84,11 +84,27 @@ def test_gpus_needed_is_a_ceiling():
     assert sizing.gpus_needed(0, 16) == 1
 
 
-@pytest.mark.parametrize("field,value", [("layers", 0), ("hidden", -64), ("heads", 2.5),
-                                         ("vocab", True), ("seq_len", "512")])
+@pytest.mark.parametrize("field,value", [("layers", 0), ("hidden", -64), ("kv_heads", 0)])
 def test_rejects_bad_sizes(field, value):
     with pytest.raises(ValueError, match=field):
         sizing.preset("bert-base").with_(**{field: value})
+
+
+# A size of the wrong type (a float, a bool, a string) is a TypeError (engine/checks.py's rule).
+@pytest.mark.parametrize("field,value", [("heads", 2.5), ("vocab", True), ("seq_len", "512"),
+                                         ("intermediate", 3072.0)])
+def test_rejects_sizes_of_the_wrong_type(field, value):
+    with pytest.raises(TypeError, match=field):
+        sizing.preset("bert-base").with_(**{field: value})
+
+
+def test_rejects_bad_kind_batch_and_seq_len():
+    with pytest.raises(ValueError, match="kind must be one of 'encoder'"):
+        sizing.preset("bert-base").with_(kind="rnn")
+    with pytest.raises(ValueError, match="batch"):
+        sizing.estimate(sizing.preset("gpt2"), batch=0)
+    with pytest.raises(TypeError, match="seq_len"):
+        sizing.estimate(sizing.preset("gpt2"), seq_len=1.5)
 
 
 def test_rejects_heads_not_dividing_hidden():

@@ -20,7 +20,7 @@ def small():
 
 @pytest.fixture(scope="module")
 def recognizer(small):
-    return speech.train(small, "text_fixed", epochs=1, batch_size=32)
+    return speech.train(small, "text", epochs=1, batch_size=32)
 
 
 def test_split_is_fixed_balanced_and_disjoint(split):
@@ -84,7 +84,7 @@ def test_models_accept_any_length_and_ignore_padding(kind):
 
 
 def test_text_model_keeps_the_texts_layers():
-    model = speech_models.build_model("text_fixed")
+    model = speech_models.build_model("text")
     conv = model.get_layer("block1_conv")
     assert conv.kernel_size == (3,) and model.get_layer("pool1").pool_size == (2,)
     assert model.input_shape == (None, None, 13)
@@ -100,7 +100,7 @@ def test_build_model_rejects_bad_arguments():
 
 def test_training_reports_progress_and_predicts_probabilities(small):
     seen = []
-    rec = speech.train(small, "text_fixed", epochs=2, progress=lambda d, t, i: seen.append((d, t, i)))
+    rec = speech.train(small, "text", epochs=2, progress=lambda d, t, i: seen.append((d, t, i)))
     assert [(d, t) for d, t, _ in seen] == [(1, 2), (2, 2)] and "loss" in seen[0][2]
     assert len(rec.history["loss"]) == 2 and rec.train_s > 0
     probs = rec.predict_proba(small.x_test[:7])
@@ -127,12 +127,47 @@ def test_training_learns_beyond_chance(split):
 
 def test_trained_recognizer_caches_weights(small):
     calls = []
-    first = speech.trained_recognizer("text_fixed", epochs=1, split=small)
-    second = speech.trained_recognizer("text_fixed", epochs=1, split=small,
+    first = speech.trained_recognizer("text", epochs=1, split=small)
+    second = speech.trained_recognizer("text", epochs=1, split=small,
                                        progress=lambda d, t, i: calls.append(i))
     assert calls == [{"cached": 1}]
     np.testing.assert_allclose(first.predict_proba(small.x_test[:5]),
                                second.predict_proba(small.x_test[:5]), atol=1e-6)
+    assert second.history == first.history and second.train_s == first.train_s
+
+
+def test_trained_recognizer_is_one_folder_entry_keyed_by_what_decides_it(small, tmp_path,
+                                                                         monkeypatch):
+    monkeypatch.setenv("BMW_CACHE_DIR", str(tmp_path))
+    hits = []
+
+    def progress(done, total, info):
+        hits.append(info.get("cached", 0))
+
+    def entries():  # not the build locks (dot files)
+        return [p for p in (tmp_path / "speech-recognizer").iterdir() if not p.name.startswith(".")]
+
+    speech.trained_recognizer("text", quick=True, split=small, progress=progress)
+    (entry,) = entries()
+    assert entry.is_dir() and sorted(p.name for p in entry.iterdir()) == ["meta.json",
+                                                                          "model.weights.h5"]
+    speech.trained_recognizer("text", epochs=speech.QUICK_EPOCHS, split=small, progress=progress)
+    assert hits[-1] == 1, "quick=True is QUICK_EPOCHS epochs: the same entry"
+    speech.trained_recognizer("text", epochs=1, split=small, progress=progress)
+    assert hits[-1] == 0, "another epoch count is another entry"
+    other = speech.load_split(seed=1, limit=160)
+    speech.trained_recognizer("text", epochs=1, split=other, progress=progress)
+    assert hits[-1] == 0, "another split is another entry"
+    assert len(entries()) == 3
+    speech.trained_recognizer("text", epochs=1, split=small, use_cache=False)
+    assert len(entries()) == 3
+
+
+def test_old_kind_and_record_names_work_for_one_release(small):
+    with pytest.warns(DeprecationWarning, match="'text'"):
+        model = speech_models.build_model("text_fixed")
+    assert model.name == "text" and speech_models.MODEL_KINDS == ("text", "strong")
+    assert speech.Prediction is speech.SpeechPrediction and "Prediction" not in speech.__all__
 
 
 def test_train_rejects_bad_arguments(small):
@@ -142,3 +177,9 @@ def test_train_rejects_bad_arguments(small):
         speech.train(small, epochs=0)
     with pytest.raises(ValueError, match="test_fraction"):
         speech.load_split(test_fraction=1.5)
+    with pytest.raises(TypeError, match="epochs"):
+        speech.train(small, epochs=1.5)
+    with pytest.raises(TypeError, match="SpeechSplit"):
+        speech.train([np.ones((5, 13))], epochs=1)
+    with pytest.raises(ValueError, match="limit"):
+        speech.load_split(limit=5)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bigmodel_widgets.engine.tasks import vision as V
 from bigmodel_widgets.engine import images as io
+from bigmodel_widgets.engine.tasks import vision as V
 from bigmodel_widgets.engine.tasks.vision import preprocess as pp
 
 
@@ -16,20 +16,20 @@ def digits():
 
 @pytest.fixture(scope="module")
 def tiny(digits):
-    """A seed CNN trained for one epoch on 300 images, with a counting augmentation hook."""
+    """The text's CNN trained for one epoch on 300 images, with a counting augmentation hook."""
     calls, seen = [], []
 
     def augment(batch, rng):
         calls.append(batch.shape)
         return 255 - batch  # visible effect: training sees inverted digits
 
-    result = V.train_cnn("seed", digits, epochs=1, max_train=300, augment=augment,
+    result = V.train_cnn("text", digits, epochs=1, max_train=300, augment=augment,
                          progress=lambda d, t, info: seen.append((d, t, info)))
     return result, calls, seen
 
 
 def test_the_texts_cnn_has_the_texts_layers():
-    model = V.build_cnn("seed")
+    model = V.build_cnn("text")
     kinds = [type(layer).__name__ for layer in model.layers]
     assert kinds == ["Conv2D", "MaxPooling2D", "Flatten", "Dense"]
     assert model.input_shape == (None, 32, 32, 3) and model.output_shape == (None, 10)
@@ -105,11 +105,15 @@ def test_classify_digit_is_prepare_then_predict(tiny):
 
 def test_bad_training_arguments(digits):
     with pytest.raises(TypeError, match="augment"):
-        V.train_cnn("seed", digits, epochs=1, augment="flip")
+        V.train_cnn("text", digits, epochs=1, augment="flip")
     with pytest.raises(ValueError, match="epochs"):
-        V.train_cnn("seed", digits, epochs=0)
+        V.train_cnn("text", digits, epochs=0)
+    with pytest.raises(TypeError, match="epochs"):
+        V.train_cnn("text", digits, epochs=1.5)
+    with pytest.raises(ValueError, match="max_train"):
+        V.train_cnn("text", digits, epochs=1, max_train=0)
     with pytest.raises(ValueError, match="same shape"):
-        V.train_cnn("seed", digits, epochs=1, max_train=64, augment=lambda b, r: b[:, :20])
+        V.train_cnn("text", digits, epochs=1, max_train=64, augment=lambda b, r: b[:, :20])
 
 
 def test_random_affine_is_seeded_and_keeps_shape(digits):
@@ -126,11 +130,58 @@ def test_random_affine_is_seeded_and_keeps_shape(digits):
 
 def test_pretrained_cnn_trains_once_then_loads_from_cache(monkeypatch):
     calls = []
-    first = V.pretrained_cnn("seed", epochs=1, progress=lambda d, t, i: calls.append(i))
-    second = V.pretrained_cnn("seed", epochs=1, progress=lambda d, t, i: calls.append(i))
+    first = V.pretrained_cnn("text", epochs=1, max_train=200,
+                             progress=lambda d, t, i: calls.append(i))
+    second = V.pretrained_cnn("text", epochs=1, max_train=200,
+                              progress=lambda d, t, i: calls.append(i))
     assert calls[-1] == {"cached": 1} and "loss" in calls[0]
     x = np.zeros((1, 32, 32, 3), np.float32)
     assert np.array_equal(np.asarray(first(x)), np.asarray(second(x)))
+
+
+def test_pretrained_cnn_key_follows_what_quick_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("BMW_CACHE_DIR", str(tmp_path))
+    hits = []
+
+    def progress(done, total, info):
+        hits.append(info.get("cached", 0))
+
+    V.pretrained_cnn("text", quick=True, progress=progress)  # 1 epoch on QUICK_TRAIN images
+    assert hits[-1] == 0
+    V.pretrained_cnn("text", epochs=1, max_train=V.QUICK_TRAIN, progress=progress)
+    assert hits[-1] == 1, "the same resolved settings are the same entry"
+    V.pretrained_cnn("text", epochs=1, max_train=V.QUICK_TRAIN // 2, progress=progress)
+    assert hits[-1] == 0, "a smaller training set is another entry"
+    assert len(list((tmp_path / "vision-cnn").glob("text_cnn-*.keras"))) == 2
+    V.pretrained_cnn("text", epochs=1, max_train=64, use_cache=False)
+    assert len(list((tmp_path / "vision-cnn").glob("text_cnn-*.keras"))) == 2
+
+
+def test_seed_kind_is_the_text_kind_for_one_release(digits):
+    with pytest.warns(DeprecationWarning, match="'text'"):
+        model = V.build_cnn("seed")
+    assert model.name == "text_cnn"
+    with pytest.warns(DeprecationWarning):
+        assert V.recipe_augment("seed").config == V.recipe_augment("text").config
+    assert V.MODEL_KINDS == ("text", "strong") and set(V.RECIPES) == set(V.MODEL_KINDS)
+
+
+def test_old_record_names_are_aliases():
+    from bigmodel_widgets.engine import splits
+
+    assert V.DigitData is splits.DigitSplit and V.Prediction is V.DigitPrediction
+    assert V.TrainResult is V.CnnTrainResult and V.Evaluation is V.DigitEvaluation
+    assert "Prediction" not in V.__all__ and "TrainResult" not in V.__all__
+
+
+def test_the_digits_are_the_cores_mnist5k_split(digits):
+    from bigmodel_widgets.engine import splits
+
+    core = splits.mnist5k_split(seed=0)
+    assert isinstance(digits, splits.DigitSplit)
+    assert digits.fingerprint() == core.fingerprint()
+    with pytest.raises(ValueError, match="test_fraction"):
+        V.load_digit_data(test_fraction=1.0)
 
 
 def test_chapter1_pipeline_is_a_training_hook(digits):
@@ -159,6 +210,6 @@ def test_recipes_are_complete_and_validated(digits):
         assert set(V.RECIPES[kind]) == {"epochs", "batch_size", "learning_rate", "schedule", "augment"}
         assert V.recipe_augment(kind).config["name"] == "random_affine"
     with pytest.raises(ValueError, match="schedule"):
-        V.train_cnn("seed", digits, epochs=1, schedule="step")
+        V.train_cnn("text", digits, epochs=1, schedule="step")
     with pytest.raises(ValueError, match="learning_rate"):
-        V.train_cnn("seed", digits, epochs=1, learning_rate=0)
+        V.train_cnn("text", digits, epochs=1, learning_rate=0)

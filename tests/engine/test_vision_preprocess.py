@@ -13,16 +13,20 @@ from bigmodel_widgets.engine.tasks.vision import preprocess as pp
 def test_prepare_photo_shape_range_and_rgb():
     batch = pp.prepare_photo(io.sample_path("digit_photo_7.jpg"), size=32)
     assert batch.shape == (1, 32, 32, 3) and batch.dtype == np.float32
-    assert 0.0 <= batch.min() and batch.max() <= 1.0
+    assert batch.min() >= 0.0 and batch.max() <= 1.0
 
 
 def test_resize_picks_area_to_shrink_and_cubic_to_enlarge():
     rng = np.random.default_rng(0)
     img = rng.integers(0, 255, (64, 64), dtype=np.uint8)
-    assert np.array_equal(pp.resize(img, (16, 16)), cv2.resize(img, (16, 16), interpolation=cv2.INTER_AREA))
-    assert np.array_equal(pp.resize(img, (128, 128)), cv2.resize(img, (128, 128), interpolation=cv2.INTER_CUBIC))
+    assert np.array_equal(pp.resize(img, (16, 16)),
+                          cv2.resize(img, (16, 16), interpolation=cv2.INTER_AREA))
+    assert np.array_equal(pp.resize(img, (128, 128)),
+                          cv2.resize(img, (128, 128), interpolation=cv2.INTER_CUBIC))
     with pytest.raises(ValueError, match="size"):
         pp.resize(img, (0, 5))
+    with pytest.raises(TypeError, match="size"):
+        pp.resize(img, 16)
 
 
 def _mnist_digit(i=0):

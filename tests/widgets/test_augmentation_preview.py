@@ -33,7 +33,7 @@ def test_preview_equals_the_engine_for_the_same_seed():
     view.controls["Rotate"].settings["angle_range"].value = (-10.0, 10.0)
     view.controls["HorizontalFlip"].enabled.value = True
     expected = Pipeline([Rotate(angle_range=(-10, 10)),
-                         RandomCrop(0.5, 0.5, x_range=(0.0, 0.25), y_range=(0.0, 0.25)),
+                         RandomCrop(height=0.5, width=0.5, x_range=(0.0, 0.25), y_range=(0.0, 0.25)),
                          HorizontalFlip(p=0.5)], seed=42)
     params, outs = preview_samples(expected, source, 9)
     assert view.params == params
@@ -87,7 +87,8 @@ def test_bad_uploads_show_an_error_and_the_widget_keeps_working():
     view = AugmentationPreview(seed=2)
     shown = view.samples
     view.upload.value = _upload(b"this is not an image", "notes.jpg")
-    assert "notes.jpg" in view.errors.message and "not a readable image" in view.errors.message
+    assert view.errors.message.startswith("notes.jpg: ") and "not an image" in view.errors.message
+    assert view.errors.message.count("notes.jpg") == 1  # the name once, not "upload 'x': upload 'x'"
     _same(view.samples, shown)
     from PIL import Image
 
@@ -116,7 +117,66 @@ def test_bad_arguments():
         AugmentationPreview(photo="eagle")
     with pytest.raises(TypeError, match="unexpected keyword"):
         AugmentationPreview(colour=True)
-    view = preview_augmentations(None, "camera")  # gray photo works too
+    view = preview_augmentations(None, photo="camera")  # gray photo works too
     assert view.samples[0].ndim == 2
     bad = AugmentationPreview(image=np.zeros((1, 1, 3), np.uint8))
     assert "too small" in bad.errors.message
+
+
+def test_controls_are_built_from_each_transforms_settings_table():
+    from bigmodel_widgets.engine.augment import TRANSFORMS, Cutout
+
+    view = AugmentationPreview(seed=0)
+    assert list(view.controls) == list(TRANSFORMS)
+    for name, ctl in view.controls.items():
+        cls = TRANSFORMS[name]
+        assert list(ctl.settings) == [s.name for s in cls.settings]  # one control per row
+        for s in cls.settings:
+            lo, hi, _ = s.slider_limits()
+            slider = ctl.settings[s.name]
+            assert (slider.min, slider.max) == (lo, hi) and slider.tooltip == s.doc, s.name
+    # an enabled transform's config is the engine's own config for the same values
+    view.controls["Cutout"].enabled.value = True
+    view.controls["Cutout"].settings["fill"].value = 0.5
+    cutout = [t for t in view.pipeline_config()["transforms"] if t["name"] == "Cutout"]
+    assert cutout == [Cutout(fill=0.5).to_config()]
+    assert view.errors.message == ""
+    # a crop offset over the full span means "anywhere it fits", which the engine spells None
+    view.controls["RandomCrop"].settings["x_range"].value = (0.0, 1.0)
+    crop = view.pipeline_config()["transforms"][1]
+    assert crop["name"] == "RandomCrop" and crop["params"]["x_range"] is None
+
+
+def test_upload_bytes_uses_the_one_decoder():
+    from bigmodel_widgets.engine.images import decode_image
+
+    view = AugmentationPreview(seed=0)
+    png = io.BytesIO()
+    from PIL import Image
+
+    Image.fromarray(load_photo("coffee")).save(png, format="PNG")
+    got = view.upload_bytes(png.getvalue(), name="coffee.png")
+    np.testing.assert_array_equal(got, decode_image(png.getvalue(), name="coffee.png"))
+    assert view.photo.value == "(uploaded)" and view.errors.message == ""
+    assert view.upload_bytes(b"GIF89a", name="bad.gif") is None
+    assert view.errors.message.startswith("bad.gif: ")
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"rows": 9}, ValueError, "rows"), ({"cols": 0}, ValueError, "cols"),
+    ({"seed": -1}, ValueError, "seed"), ({"tile": "big"}, TypeError, "tile"),
+    ({"photo": 3}, ValueError, "photo"),
+])
+def test_constructor_checks_its_keyword_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        AugmentationPreview(**kwargs)
+
+
+def test_signatures_are_explicit_and_keyword_only():
+    import inspect
+
+    for func in (AugmentationPreview.__init__, preview_augmentations):
+        params = inspect.signature(func).parameters
+        names = [n for n in params if n != "self"]
+        assert names == ["image", "photo", "rows", "cols", "seed", "tile", "side"]
+        assert all(params[n].kind is inspect.Parameter.KEYWORD_ONLY for n in names[1:])

@@ -1,7 +1,9 @@
 """CompressionExplorer shows exactly what the engine computed; controls driven from Python."""
+import inspect
+
 import pytest
 
-from bigmodel_widgets import CompressionExplorer, compression, explore_compression
+from bigmodel_widgets import CompressionExplorer, ProgressBar, compression, explore_compression
 from tests.engine.compression._tiny import tiny_setup
 
 SPEC = compression.SweepSpec(sparsities=(0.0, 0.5), clusters=(0,), quant_modes=("none",),
@@ -10,7 +12,8 @@ SPEC = compression.SweepSpec(sparsities=(0.0, 0.5), clusters=(0,), quant_modes=(
 
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory):
-    sw = compression.Sweep(tiny_setup(), SPEC, compression.ResultCache(tmp_path_factory.mktemp("c")),
+    sw = compression.Sweep(tiny_setup(), SPEC,
+                           cache=compression.ResultCache(tmp_path_factory.mktemp("c")),
                            latency_repeats=3)
     sw.run()
     return sw
@@ -89,3 +92,69 @@ def test_constructor_checks(sweep):
     with pytest.raises(TypeError, match="sweep"):
         CompressionExplorer("sweep")
     assert isinstance(explore_compression(sweep, tolerance=2.0), CompressionExplorer)
+
+
+def _fresh(sweep):
+    """A new Sweep object over the same disk cache: every point known on disk, none in memory."""
+    return compression.Sweep(sweep.setup, SPEC, cache=sweep.cache, latency_repeats=3)
+
+
+def test_an_explorer_over_cached_points_renders_its_plot_once(sweep, monkeypatch):
+    fresh = _fresh(sweep)
+    renders = []  # the plot reads every known record once per render
+    real_results = fresh.results
+    monkeypatch.setattr(fresh, "results", lambda: renders.append(1) or real_results())
+    ex = CompressionExplorer(fresh)
+    assert len(renders) == 1
+    assert len(real_results()) >= 2 and ex.plot.value.count("<circle") >= 2  # every point, once
+    monkeypatch.undo()
+    ex.close()
+
+
+def test_a_closed_explorer_no_longer_redraws(sweep):
+    fresh = _fresh(sweep)
+    closed, still_open = CompressionExplorer(fresh), CompressionExplorer(fresh)
+    redraws = []
+    closed.plot.observe(lambda _: redraws.append("closed"), names="value")
+    still_open.plot.observe(lambda _: redraws.append("open"), names="value")
+    closed.close()
+    fresh.compute(cfg(quant="float16"))  # a new point lands in the sweep
+    assert redraws == ["open"]
+    still_open.close()
+    closed.close()  # closing twice is harmless
+    fresh.compute(cfg(sparsity=0.5, quant="float16"))
+    assert redraws == ["open"]
+
+
+def test_explore_compression_shows_progress_for_training_and_the_sweep(sweep, monkeypatch):
+    seen = {}
+
+    def fake_setup(*, quick, progress=None):  # the chapter's model takes a minute: use the tiny one
+        seen["quick"], seen["training"] = quick, progress
+        return sweep.setup
+
+    real_run = compression.Sweep.run
+
+    def run(self, progress=None):
+        seen["sweep"] = progress
+        return real_run(self, progress=progress)
+
+    monkeypatch.setattr(compression, "default_setup", fake_setup)
+    monkeypatch.setattr(compression, "default_spec", lambda *, quick: SPEC)
+    monkeypatch.setattr(compression.Sweep, "run", run)
+    ex = explore_compression(run=True, quick=True, tolerance=2.0)
+    assert seen["quick"] is True and ex.tolerance.value == 2.0
+    assert isinstance(seen["training"], ProgressBar) and isinstance(seen["sweep"], ProgressBar)
+    assert seen["sweep"] is not ex.progress and seen["sweep"].bar.value == len(SPEC.configs())
+    assert ex.record is not None and ex.errors.message == ""
+    ex.close()
+
+
+def test_explicit_keyword_only_signatures():
+    params = inspect.signature(CompressionExplorer).parameters
+    assert list(params) == ["sweep", "tolerance"]
+    assert params["tolerance"].kind is params["tolerance"].KEYWORD_ONLY
+    params = inspect.signature(explore_compression).parameters
+    assert list(params) == ["sweep", "run", "tolerance", "quick"]
+    assert all(p.kind is p.KEYWORD_ONLY for name, p in params.items() if name != "sweep")
+    assert CompressionExplorer.__doc__ and explore_compression.__doc__

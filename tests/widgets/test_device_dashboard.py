@@ -89,7 +89,31 @@ def test_bad_constructor_arguments():
         DeviceDashboard(colour="red")
     with pytest.raises(ValueError, match="interval"):
         DeviceDashboard(backends=[FakeBackend()], interval=float("nan"))
+    with pytest.raises(TypeError, match="interval"):
+        DeviceDashboard(backends=[FakeBackend()], interval="fast")
+    with pytest.raises(ValueError, match="history"):
+        DeviceDashboard(backends=[FakeBackend()], history=0)
+    with pytest.raises(TypeError, match="per_core"):
+        DeviceDashboard(backends=[FakeBackend()], per_core="yes")
+    with pytest.raises(TypeError, match="autostart"):
+        DeviceDashboard(backends=[FakeBackend()], autostart=0)
+    with pytest.raises(TypeError):
+        device_dashboard(0.5)  # keyword-only
     assert not _sampler_threads()
+
+
+def test_keyword_only_typed_signature_without_kwargs():
+    import inspect
+
+    for fn in (DeviceDashboard.__init__, device_dashboard):
+        params = inspect.signature(fn).parameters
+        assert not [p for p in params.values() if p.kind is p.VAR_KEYWORD]
+        assert {"interval", "history", "backends", "autostart", "per_core"} <= set(params)
+        assert all(p.annotation is not p.empty for n, p in params.items() if n != "self")
+        assert fn.__doc__
+    d = device_dashboard(backends=[FakeBackend()], history=7, autostart=False, per_core=False)
+    assert d.sampler.history_size == 7 and d.state == "stopped" and d.per_core is False
+    d.close()
 
 
 def test_fifty_create_close_cycles_leak_no_threads():

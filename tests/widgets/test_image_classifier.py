@@ -7,15 +7,15 @@ import cv2
 import numpy as np
 import pytest
 
-from bigmodel_widgets.engine.tasks import vision as V
 from bigmodel_widgets.engine import images as io
+from bigmodel_widgets.engine.tasks import vision as V
 from bigmodel_widgets.engine.tasks.vision import preprocess as pp
 from bigmodel_widgets.widgets.image_classifier import DrawingCanvas, ImageClassifier
 
 
 @pytest.fixture(scope="module")
 def model():
-    return V.build_cnn("seed", seed=1)  # untrained: the view must match it, right or wrong
+    return V.build_cnn("text", seed=1)  # untrained: the view must match it, right or wrong
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def small_data():
 
 @pytest.fixture
 def clf(model, small_data):
-    return ImageClassifier(model, small_data, k=3)
+    return ImageClassifier(model, data=small_data, k=3)
 
 
 def _data_url(img: np.ndarray) -> str:
@@ -111,9 +111,32 @@ def test_confusion_matrix_and_mistakes_equal_the_engine(clf, model, small_data):
 
 def test_constructor_validates(model, small_data):
     with pytest.raises(TypeError, match="unexpected keyword"):
-        ImageClassifier(model, small_data, colour="red")
+        ImageClassifier(model, data=small_data, colour="red")
     with pytest.raises(TypeError, match="Keras model"):
-        ImageClassifier("model.h5", small_data)
+        ImageClassifier("model.h5", data=small_data)
+    with pytest.raises(ValueError, match="k must"):
+        ImageClassifier(model, data=small_data, k=11)
+    with pytest.raises(TypeError, match="k must"):
+        ImageClassifier(model, data=small_data, k="3")
+
+
+def test_signatures_are_explicit():
+    import inspect
+
+    from bigmodel_widgets.widgets.image_classifier import image_classifier
+
+    for fn in (ImageClassifier.__init__, image_classifier):
+        params = inspect.signature(fn).parameters
+        assert not any(p.kind is p.VAR_KEYWORD for p in params.values())
+        assert {"data", "k", "canvas_size", "show_wrong"} <= set(params)
+        assert all(params[n].kind is params[n].KEYWORD_ONLY for n in ("data", "k", "canvas_size"))
+
+
+def test_confusion_view_shades_each_cell(clf, model, small_data):
+    ev = clf.show_evaluation()
+    html = clf.confusion_view.value
+    assert html.count("<tr>") == 11 and "true \\ pred" in html
+    assert f">{int(ev.confusion[0, 0])}</td>" in html and "rgb(" in html
 
 
 def test_canvas_rejects_non_image_payloads():
@@ -126,8 +149,11 @@ def test_canvas_rejects_non_image_payloads():
 def test_one_call_helper_uses_the_cached_trained_model(small_data):
     from bigmodel_widgets.widgets.image_classifier import image_classifier
 
-    clf = image_classifier(kind="seed", data=small_data, k=2)  # quick mode: 1 epoch, then cached
-    cached = V.pretrained_cnn("seed")
+    seen = []
+    clf = image_classifier(kind="text", data=small_data, k=2,  # quick mode: 1 epoch, then cached
+                           progress=lambda d, t, i: seen.append(i))
+    assert seen
+    cached = V.pretrained_cnn("text", quick=True)
     x = V.digits_to_input(small_data.x_test[:5])
     assert np.array_equal(np.asarray(clf.model(x)), np.asarray(cached(x)))
     assert clf.k.value == 2

@@ -57,3 +57,38 @@ def test_bad_constructor_arguments():
         ModelSizeCalculator(preset="gpt-17")
     with pytest.raises(TypeError, match="unexpected"):
         ModelSizeCalculator(layers=3)
+
+
+def test_keyword_only_typed_signature_without_kwargs():
+    import inspect
+
+    from bigmodel_widgets import model_size_calculator
+
+    for fn in (ModelSizeCalculator.__init__, model_size_calculator):
+        params = inspect.signature(fn).parameters.values()
+        assert not [p for p in params if p.kind is p.VAR_KEYWORD]
+        assert {"preset", "precision", "batch"} <= {p.name for p in params}
+        assert fn.__doc__
+    with pytest.raises(TypeError):
+        ModelSizeCalculator("gpt2")  # keyword-only
+    calc = model_size_calculator("gpt2", precision="int8", batch=2)
+    assert calc.report == sizing.estimate(sizing.preset("gpt2"), precision="int8", batch=2)
+
+
+@pytest.mark.parametrize("kwargs,exc,name", [
+    ({"precision": "fp8"}, ValueError, "precision"), ({"batch": 0}, ValueError, "batch"),
+    ({"batch": 1000}, ValueError, "batch"), ({"batch": 2.0}, TypeError, "batch"),
+    ({"batch": True}, TypeError, "batch")])
+def test_bad_settings_are_refused_not_clipped_by_a_slider(kwargs, exc, name):
+    with pytest.raises(exc, match=name):
+        ModelSizeCalculator(**kwargs)
+
+
+def test_memory_bars_are_drawn_by_the_shared_html_helper():
+    calc = ModelSizeCalculator(preset="gpt2")
+    view = calc.memory_view.value
+    assert view.count('class="bmw-stacked"') == 2 and 'class="bmw-memory"' in view
+    r = calc.report
+    assert f'title="kv_cache: {sizing.format_bytes(r.inference["kv_cache"])}"' in view
+    assert f"<td>{sizing.format_bytes(r.training['total'])}</td>" in view
+    assert 'class="bmw-gpus"' in calc.gpu_view.value

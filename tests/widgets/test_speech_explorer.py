@@ -22,12 +22,12 @@ def split():
 
 @pytest.fixture(scope="module")
 def recognizer(split):
-    return speech.train(split, "text_fixed", epochs=1)
+    return speech.train(split, "text", epochs=1)
 
 
 @pytest.fixture
 def explorer(recognizer, split):
-    return SpeechExplorer(recognizer, split)
+    return SpeechExplorer(recognizer, split=split)
 
 
 def _wav(samples, rate=16000) -> bytes:
@@ -53,7 +53,7 @@ def test_uploaded_wav_goes_through_the_front_end(explorer, recognizer):
     raw = _wav(tone)
     explorer.upload.value = ({"name": "tone.wav", "type": "audio/wav", "size": len(raw),
                               "content": memoryview(raw),
-                              "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)},)
+                              "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)},)
     expected = fe.features(fe.prepare_waveform(fe.read_wav(raw).samples, 16000))
     np.testing.assert_allclose(explorer.wave_features.mfcc, expected.mfcc, atol=1e-4)
     assert explorer.wave_prediction == recognizer.predict(expected.mfcc)
@@ -116,6 +116,44 @@ def test_bundled_recordings_are_offered_or_marked_unavailable(explorer, recogniz
 
 def test_strict_constructor(recognizer, split):
     with pytest.raises(TypeError, match="unexpected keyword"):
-        SpeechExplorer(recognizer, split, colour="red")
+        SpeechExplorer(recognizer, split=split, colour="red")
     with pytest.raises(TypeError, match="SpeechRecognizer"):
-        SpeechExplorer("model", split)
+        SpeechExplorer("model", split=split)
+    with pytest.raises(ValueError, match="example"):
+        SpeechExplorer(recognizer, split=split, example=len(split.x_test))
+
+
+def test_signature_is_explicit():
+    import inspect
+
+    from bigmodel_widgets.widgets.speech_explorer import speech_explorer
+
+    for fn in (SpeechExplorer.__init__, speech_explorer):
+        params = inspect.signature(fn).parameters
+        assert not any(p.kind is p.VAR_KEYWORD for p in params.values())
+        assert {"split", "kind", "seed", "quick", "progress", "example"} <= set(params)
+        assert all(params[n].kind is params[n].KEYWORD_ONLY
+                   for n in ("split", "kind", "quick", "example"))
+
+
+def test_probability_bars_show_every_digit_and_tick_the_spoken_one(explorer, split):
+    explorer.example.value = 4
+    html = explorer.prediction.value
+    assert html.count("bmw-speech-bars-row") == 10
+    assert "\u2713" in html and f"{max(explorer.result.probabilities):.1%}" in html
+
+
+def test_one_call_helper_trains_in_quick_mode_with_a_progress_bar(split, recognizer, tmp_path,
+                                                                  monkeypatch):
+    from bigmodel_widgets.widgets.speech_explorer import speech_explorer
+
+    monkeypatch.setenv("BMW_CACHE_DIR", str(tmp_path))  # a fresh cache: it must train
+
+    ex = speech_explorer(recognizer, split=split, example=2)  # a given recognizer: nothing to train
+    assert ex.recognizer is recognizer and ex.example.value == 2
+    seen = []
+    ex = speech_explorer(split=split, kind="text", progress=lambda d, t, i: seen.append((d, t)))
+    assert seen[-1][0] == seen[-1][1] == speech.QUICK_EPOCHS  # BMW_QUICK=1 in the tests
+    cached = speech.trained_recognizer("text", split=split, quick=True)
+    np.testing.assert_allclose(ex.recognizer.predict_proba(split.x_test[:3]),
+                               cached.predict_proba(split.x_test[:3]), atol=1e-6)

@@ -1,6 +1,8 @@
 """TextClassifier driven from Python: its result equals the direct engine call."""
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 from bigmodel_widgets.engine.tasks import nlp
@@ -75,3 +77,18 @@ def test_bad_arguments():
         TextClassifier({})
     with pytest.raises(TypeError, match="colour"):
         TextClassifier({}, colour="red")
+
+
+def test_explicit_keyword_only_signature(models):
+    for fn in (TextClassifier, text_classifier):
+        params = inspect.signature(fn).parameters
+        assert list(params) == ["models", "text", "method", "compare"]
+        assert all(p.kind is p.KEYWORD_ONLY for name, p in params.items() if name != "models")
+        assert fn.__doc__
+    tc = text_classifier(models, method=None, compare=False)
+    assert tc.method.value == "none" and tc.result.scores is None and tc.compare_view.value == ""
+    assert "<table" in TextClassifier(models).compare_view.value  # compare: more than one model
+    with pytest.raises(ValueError, match="method"):
+        TextClassifier(models, method="saliency")
+    with pytest.raises(TypeError, match="compare"):
+        TextClassifier(models, compare="yes")

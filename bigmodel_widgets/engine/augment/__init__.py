@@ -5,15 +5,18 @@
 """
 from __future__ import annotations
 
+from ..images import decode_image  # the one image decoder, also reachable from here
 from .pipeline import Augmented, Params, Pipeline, text_pipeline
-from .preview import decode_image, demo_annotations, preview_samples, working_copy
+from .preview import demo_annotations, preview_samples, working_copy
 from .transforms import (TRANSFORMS, Brightness, Contrast, Cutout, Draw, GaussianBlur, GaussianNoise,
                          Gamma, HorizontalFlip, HueSaturation, Perspective, RandomCrop, Resize, Rotate,
-                         Scale, Shear, Translate, VerticalFlip, transform_from_config)
+                         Scale, Setting, Shear, Transform, Translate, VerticalFlip,
+                         transform_from_config)
 
 __all__ = [
-    "Augmented", "Params", "Pipeline", "text_pipeline", "decode_image", "demo_annotations", "preview_samples",
-    "working_copy", "TRANSFORMS", "Draw", "transform_from_config", "Rotate", "RandomCrop",
-    "HorizontalFlip", "VerticalFlip", "Scale", "Translate", "Shear", "Perspective", "Resize",
-    "Brightness", "Contrast", "Gamma", "HueSaturation", "GaussianBlur", "GaussianNoise", "Cutout",
+    "Augmented", "Params", "Pipeline", "text_pipeline", "decode_image", "demo_annotations",
+    "preview_samples", "working_copy", "TRANSFORMS", "Draw", "Setting", "Transform",
+    "transform_from_config", "Rotate", "RandomCrop", "HorizontalFlip", "VerticalFlip", "Scale",
+    "Translate", "Shear", "Perspective", "Resize", "Brightness", "Contrast", "Gamma",
+    "HueSaturation", "GaussianBlur", "GaussianNoise", "Cutout",
 ]

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 __all__ = [
-    "INTERPOLATIONS", "BORDER_MODES", "check_image", "check_batch", "check_range", "check_p",
+    "INTERPOLATIONS", "BORDER_MODES", "check_image", "check_batch",
     "identity", "rotation", "translation", "scaling", "shear", "hflip", "vflip", "perspective",
     "is_affine", "warp", "to_float", "from_float", "adjust_brightness", "adjust_contrast",
     "adjust_gamma", "adjust_hue_saturation", "gaussian_blur", "add_gaussian_noise", "cutout",
@@ -55,27 +55,6 @@ def check_batch(images, name: str = "images") -> np.ndarray:
     if images.dtype == np.float32 and np.isnan(images).any():
         raise ValueError(f"{name} contains NaN")
     return images
-
-
-def check_range(value, name: str, lo: float = -math.inf, hi: float = math.inf) -> tuple[float, float]:
-    """A (min, max) pair of finite numbers with lo <= min <= max <= hi."""
-    try:
-        a, b = (float(v) for v in value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a (min, max) pair of numbers, got {value!r}") from None
-    if not (math.isfinite(a) and math.isfinite(b)):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if a > b:
-        raise ValueError(f"{name}: min {a:g} is greater than max {b:g}")
-    if a < lo or b > hi:
-        raise ValueError(f"{name} must lie within [{lo:g}, {hi:g}], got ({a:g}, {b:g})")
-    return a, b
-
-
-def check_p(p) -> float:
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= float(p) <= 1.0:
-        raise ValueError(f"p must be a probability in [0, 1], got {p!r}")
-    return float(p)
 
 
 # --- geometry: 3x3 matrices mapping input (x, y) to output (x, y), pixel centres at integers ---

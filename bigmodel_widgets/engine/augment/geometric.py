@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from . import functional as F
-from .base import Draw, GeometricTransform
+from .base import Draw, GeometricTransform, probability, setting
 from .base import uniform as _u
 
 __all__ = ["Rotate", "RandomCrop", "HorizontalFlip", "VerticalFlip", "Scale", "Translate", "Shear",
@@ -17,11 +17,9 @@ __all__ = ["Rotate", "RandomCrop", "HorizontalFlip", "VerticalFlip", "Scale", "T
 class Rotate(GeometricTransform):
     """Rotation about the image centre, same output size (the text's first step)."""
 
-    ranges = {"angle_range": (-180.0, 180.0)}
-
-    @classmethod
-    def defaults(cls):
-        return {"angle_range": (-30.0, 30.0)}
+    angle_range: tuple[float, float] = setting(
+        (-30.0, 30.0), "range", low=-180.0, high=180.0, step=1.0,
+        doc="rotation angle in degrees, drawn uniformly")
 
     def _sample_values(self, rng):
         return {"angle": _u(rng, self.angle_range)}
@@ -31,23 +29,20 @@ class Rotate(GeometricTransform):
 
 
 class RandomCrop(GeometricTransform):
-    """Crop ``height`` x ``width`` (pixels, or a fraction of the frame when a float <= 1) at an
-    offset drawn from ``x_range``/``y_range`` (fractions of W/H; None = anywhere it fits).
-    ``RandomCrop(0.5, 0.5, x_range=(0, 0.25), y_range=(0, 0.25))`` is the text's crop."""
+    """Crop ``height`` x ``width`` at an offset drawn from ``x_range``/``y_range``.
+    ``RandomCrop(height=0.5, width=0.5, x_range=(0, 0.25), y_range=(0, 0.25))`` is the
+    text's crop."""
 
-    def __init__(self, height=0.5, width=0.5, x_range=None, y_range=None, p: float = 1.0):
-        super().__init__(p)
-        for key, v in (("height", height), ("width", width)):
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0 or (isinstance(v, float) and v > 1):
-                raise ValueError(f"{key} must be a positive int (pixels) or a float in (0, 1], got {v!r}")
-        self.height, self.width = height, width
-        self.x_range = None if x_range is None else F.check_range(x_range, "x_range", 0.0, 1.0)
-        self.y_range = None if y_range is None else F.check_range(y_range, "y_range", 0.0, 1.0)
-
-    def _extra_config(self):
-        return {"height": self.height, "width": self.width,
-                "x_range": None if self.x_range is None else list(self.x_range),
-                "y_range": None if self.y_range is None else list(self.y_range)}
+    height: int | float = setting(0.5, "size", step=0.05,
+                                  doc="crop height")
+    width: int | float = setting(0.5, "size", step=0.05,
+                                 doc="crop width")
+    x_range: tuple[float, float] | None = setting(
+        None, "optional_range", low=0.0, high=1.0, step=0.01,
+        doc="left edge as a fraction of the width, drawn uniformly")
+    y_range: tuple[float, float] | None = setting(
+        None, "optional_range", low=0.0, high=1.0, step=0.01,
+        doc="top edge as a fraction of the height, drawn uniformly")
 
     def _sample_values(self, rng):
         # Fractions of the offset range; the pixel offset is floor(u * n) like randint(0, n).
@@ -78,16 +73,18 @@ class RandomCrop(GeometricTransform):
 
 
 class HorizontalFlip(GeometricTransform):
-    def __init__(self, p: float = 0.5):
-        super().__init__(p)
+    """Mirror left-right."""
+
+    p: float = probability(0.5)
 
     def geometry(self, draw, h, w):
         return F.hflip(w), h, w
 
 
 class VerticalFlip(GeometricTransform):
-    def __init__(self, p: float = 0.5):
-        super().__init__(p)
+    """Mirror top-bottom (upside down: wrong for most photos, right for microscopy)."""
+
+    p: float = probability(0.5)
 
     def geometry(self, draw, h, w):
         return F.vflip(h), h, w
@@ -96,11 +93,9 @@ class VerticalFlip(GeometricTransform):
 class Scale(GeometricTransform):
     """Zoom about the centre by a factor drawn from ``scale_range`` (>1 zooms in)."""
 
-    ranges = {"scale_range": (0.05, 20.0)}
-
-    @classmethod
-    def defaults(cls):
-        return {"scale_range": (0.8, 1.2)}
+    scale_range: tuple[float, float] = setting(
+        (0.8, 1.2), "range", low=0.05, high=20.0, slider=(0.25, 3.0),
+        doc="zoom factor, drawn uniformly")
 
     def _sample_values(self, rng):
         return {"scale": _u(rng, self.scale_range)}
@@ -113,11 +108,10 @@ class Scale(GeometricTransform):
 class Translate(GeometricTransform):
     """Shift by fractions of the width/height drawn from ``x_range``/``y_range``."""
 
-    ranges = {"x_range": (-1.0, 1.0), "y_range": (-1.0, 1.0)}
-
-    @classmethod
-    def defaults(cls):
-        return {"x_range": (-0.1, 0.1), "y_range": (-0.1, 0.1)}
+    x_range: tuple[float, float] = setting((-0.1, 0.1), "range", low=-1.0, high=1.0,
+                             doc="horizontal shift as a fraction of the width")
+    y_range: tuple[float, float] = setting((-0.1, 0.1), "range", low=-1.0, high=1.0,
+                             doc="vertical shift as a fraction of the height")
 
     def _sample_values(self, rng):
         return {"dx": _u(rng, self.x_range), "dy": _u(rng, self.y_range)}
@@ -129,11 +123,10 @@ class Translate(GeometricTransform):
 class Shear(GeometricTransform):
     """Shear about the centre by angles (degrees) drawn from ``x_range``/``y_range``."""
 
-    ranges = {"x_range": (-60.0, 60.0), "y_range": (-60.0, 60.0)}
-
-    @classmethod
-    def defaults(cls):
-        return {"x_range": (-10.0, 10.0), "y_range": (0.0, 0.0)}
+    x_range: tuple[float, float] = setting((-10.0, 10.0), "range", low=-60.0, high=60.0,
+                             doc="horizontal shear angle in degrees")
+    y_range: tuple[float, float] = setting((0.0, 0.0), "range", low=-60.0, high=60.0,
+                             doc="vertical shear angle in degrees")
 
     def _sample_values(self, rng):
         return {"sx": _u(rng, self.x_range), "sy": _u(rng, self.y_range)}
@@ -145,11 +138,8 @@ class Shear(GeometricTransform):
 class Perspective(GeometricTransform):
     """Move each corner inwards/outwards by up to a fraction drawn from ``distortion_range``."""
 
-    ranges = {"distortion_range": (0.0, 0.4)}
-
-    @classmethod
-    def defaults(cls):
-        return {"distortion_range": (0.0, 0.1)}
+    distortion_range: tuple[float, float] = setting((0.0, 0.1), "range", low=0.0, high=0.4,
+                                      doc="largest corner move as a fraction of the size")
 
     def _sample_values(self, rng):
         d = _u(rng, self.distortion_range)
@@ -162,18 +152,14 @@ class Perspective(GeometricTransform):
 class Resize(GeometricTransform):
     """Resize to ``height`` x ``width`` pixels (deterministic; part of the single warp)."""
 
-    def __init__(self, height: int = 224, width: int = 224, p: float = 1.0):
-        super().__init__(p)
-        for key, v in (("height", height), ("width", width)):
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-                raise ValueError(f"{key} must be a positive int, got {v!r}")
-        self.height, self.width = height, width
-
-    def _extra_config(self):
-        return {"height": self.height, "width": self.width}
+    height: int = setting(224, "int", low=1, slider=(8, 512), step=1,
+                          doc="output height in pixels")
+    width: int = setting(224, "int", low=1, slider=(8, 512), step=1,
+                         doc="output width in pixels")
 
     def geometry(self, draw, h, w):
         sx, sy = self.width / w, self.height / h
         # pixel-centre aligned, as cv2.resize does
-        return F.translation(-0.5, -0.5) @ np.diag([sx, sy, 1.0]) @ F.translation(0.5, 0.5), self.height, self.width
+        m = F.translation(-0.5, -0.5) @ np.diag([sx, sy, 1.0]) @ F.translation(0.5, 0.5)
+        return m, self.height, self.width
 

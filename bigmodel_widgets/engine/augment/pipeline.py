@@ -1,4 +1,5 @@
-"""A seeded pipeline: ``sample_params()`` draws, ``apply(image, params)`` replays, ``pipeline(img)`` does both.
+"""A seeded pipeline: ``sample_params()`` draws, ``apply(image, params)`` replays,
+``pipeline(img)`` does both.
 
 All geometric transforms compose into one 3x3 matrix and run as a single warp that writes only
 the final output window (``fused=True``). ``fused=False`` runs each geometric step on its own,
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import checks
 from . import functional as F
 from .transforms import Draw, GeometricTransform, RandomCrop, Transform, transform_from_config
 
@@ -53,24 +55,29 @@ class Augmented:
 
 
 class Pipeline:
-    def __init__(self, transforms, seed: int | None = 0, interpolation: str = "linear",
-                 border_mode: str = "constant", border_value: float = 0.0, fused: bool = True):
+    """Transforms applied in order, drawing from the pipeline's own seeded generator.
+
+    ``seed`` (None: fresh entropy) seeds that generator; ``interpolation`` and ``border_mode``
+    choose how the one fused warp samples and fills (``border_value`` in [0, 1] for
+    "constant"); ``fused=False`` runs each geometric step on its own, as the text's code does.
+    """
+
+    def __init__(self, transforms, *, seed: int | None = 0, interpolation: str = "linear",
+                 border_mode: str = "constant", border_value: float = 0.0,
+                 fused: bool = True) -> None:
         transforms = list(transforms)
         for i, t in enumerate(transforms):
             if not isinstance(t, Transform):
                 raise TypeError(f"transforms[{i}] must be a Transform, got {type(t).__name__}")
-        if interpolation not in F.INTERPOLATIONS:
-            raise ValueError(f"interpolation must be one of {sorted(F.INTERPOLATIONS)}, got {interpolation!r}")
-        if border_mode not in F.BORDER_MODES:
-            raise ValueError(f"border_mode must be one of {sorted(F.BORDER_MODES)}, got {border_mode!r}")
-        if not isinstance(border_value, (int, float)) or not 0.0 <= border_value <= 1.0:
-            raise ValueError(f"border_value must be a number in [0, 1], got {border_value!r}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-            raise ValueError(f"seed must be a non-negative int or None, got {seed!r}")
+        self.interpolation = checks.one_of(interpolation, name="interpolation",
+                                           choices=sorted(F.INTERPOLATIONS))
+        self.border_mode = checks.one_of(border_mode, name="border_mode",
+                                         choices=sorted(F.BORDER_MODES))
+        self.border_value = checks.number_in_range(border_value, name="border_value",
+                                                   low=0.0, high=1.0)
+        self.fused = checks.boolean(fused, name="fused")
         self.transforms = transforms
-        self.interpolation, self.border_mode = interpolation, border_mode
-        self.border_value, self.fused = float(border_value), bool(fused)
-        self.reseed(seed)
+        self.reseed(None if seed is None else checks.non_negative_int(seed, name="seed"))
 
     # --- sampling ---------------------------------------------------------------------------
     def reseed(self, seed: int | None) -> None:
@@ -102,8 +109,8 @@ class Pipeline:
     def output_shape(self, shape: tuple) -> tuple:
         """Shape of the output for an input of ``shape`` (crop sizes are fixed, so it does not
         depend on the draw unless a size-changing transform has p < 1)."""
-        _, oh, ow = self.geometry(Params(tuple(Draw.of(t.name, True, **_neutral(t)) for t in self.transforms)),
-                                  int(shape[0]), int(shape[1]))
+        neutral = Params(tuple(Draw.of(t.name, _neutral(t)) for t in self.transforms))
+        _, oh, ow = self.geometry(neutral, int(shape[0]), int(shape[1]))
         return (oh, ow) + tuple(shape[2:])
 
     def _warp(self, image: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
@@ -211,11 +218,11 @@ def _array(value, cols: int, name: str) -> np.ndarray:
     return arr
 
 
-def text_pipeline(seed: int | None = 0, fused: bool = True) -> Pipeline:
+def text_pipeline(seed: int | None = 0, *, fused: bool = True) -> Pipeline:
     """The text's augmentation: rotate by U(-30°, 30°) about the centre, then a half-size crop at
     an offset in [0, W/4) x [0, H/4)."""
     from .transforms import Rotate
 
     return Pipeline([Rotate(angle_range=(-30, 30)),
-                     RandomCrop(0.5, 0.5, x_range=(0.0, 0.25), y_range=(0.0, 0.25))],
+                     RandomCrop(height=0.5, width=0.5, x_range=(0.0, 0.25), y_range=(0.0, 0.25))],
                     seed=seed, fused=fused)

@@ -2,20 +2,18 @@
 from __future__ import annotations
 
 from . import functional as F
-from .base import PixelTransform
+from .base import PixelTransform, probability, setting
 from .base import uniform as _u
 
-__all__ = ["Brightness", "Contrast", "Gamma", "HueSaturation", "GaussianBlur", "GaussianNoise", "Cutout"]
+__all__ = ["Brightness", "Contrast", "Gamma", "HueSaturation", "GaussianBlur", "GaussianNoise",
+           "Cutout"]
 
 
 class Brightness(PixelTransform):
     """Add a value drawn from ``brightness_range`` (in units of full scale)."""
 
-    ranges = {"brightness_range": (-1.0, 1.0)}
-
-    @classmethod
-    def defaults(cls):
-        return {"brightness_range": (-0.2, 0.2)}
+    brightness_range: tuple[float, float] = setting((-0.2, 0.2), "range", low=-1.0, high=1.0,
+                                      doc="value added, in units of full scale")
 
     def _sample_values(self, rng):
         return {"delta": _u(rng, self.brightness_range)}
@@ -25,11 +23,11 @@ class Brightness(PixelTransform):
 
 
 class Contrast(PixelTransform):
-    ranges = {"contrast_range": (0.0, 5.0)}
+    """Stretch (>1) or flatten (<1) the values around their mean."""
 
-    @classmethod
-    def defaults(cls):
-        return {"contrast_range": (0.8, 1.2)}
+    contrast_range: tuple[float, float] = setting(
+        (0.8, 1.2), "range", low=0.0, high=5.0, slider=(0.0, 3.0),
+        doc="contrast factor")
 
     def _sample_values(self, rng):
         return {"factor": _u(rng, self.contrast_range)}
@@ -39,11 +37,11 @@ class Contrast(PixelTransform):
 
 
 class Gamma(PixelTransform):
-    ranges = {"gamma_range": (0.05, 10.0)}
+    """Raise values to a power: >1 darkens the mid-tones, <1 brightens them."""
 
-    @classmethod
-    def defaults(cls):
-        return {"gamma_range": (0.8, 1.25)}
+    gamma_range: tuple[float, float] = setting(
+        (0.8, 1.25), "range", low=0.05, high=10.0, slider=(0.1, 4.0),
+        doc="gamma exponent")
 
     def _sample_values(self, rng):
         return {"gamma": _u(rng, self.gamma_range)}
@@ -53,11 +51,14 @@ class Gamma(PixelTransform):
 
 
 class HueSaturation(PixelTransform):
-    ranges = {"hue_range": (-180.0, 180.0), "saturation_range": (0.0, 5.0)}
+    """Turn the colour wheel and scale saturation (RGB and RGBA; gray images are left alone)."""
 
-    @classmethod
-    def defaults(cls):
-        return {"hue_range": (-10.0, 10.0), "saturation_range": (0.8, 1.2)}
+    hue_range: tuple[float, float] = setting(
+        (-10.0, 10.0), "range", low=-180.0, high=180.0, step=1.0,
+        doc="hue shift in degrees")
+    saturation_range: tuple[float, float] = setting(
+        (0.8, 1.2), "range", low=0.0, high=5.0, slider=(0.0, 3.0),
+        doc="saturation factor")
 
     def _sample_values(self, rng):
         return {"hue": _u(rng, self.hue_range), "saturation": _u(rng, self.saturation_range)}
@@ -67,11 +68,11 @@ class HueSaturation(PixelTransform):
 
 
 class GaussianBlur(PixelTransform):
-    ranges = {"sigma_range": (0.0, 20.0)}
+    """Blur with a Gaussian kernel."""
 
-    @classmethod
-    def defaults(cls):
-        return {"sigma_range": (0.5, 1.5)}
+    sigma_range: tuple[float, float] = setting(
+        (0.5, 1.5), "range", low=0.0, high=20.0, slider=(0.0, 8.0),
+        doc="blur sigma in pixels")
 
     def _sample_values(self, rng):
         return {"sigma": _u(rng, self.sigma_range)}
@@ -81,11 +82,11 @@ class GaussianBlur(PixelTransform):
 
 
 class GaussianNoise(PixelTransform):
-    ranges = {"std_range": (0.0, 1.0)}
+    """Add Gaussian noise (seeded by the draw, so a replay adds the same noise)."""
 
-    @classmethod
-    def defaults(cls):
-        return {"std_range": (0.01, 0.05)}
+    std_range: tuple[float, float] = setting(
+        (0.01, 0.05), "range", low=0.0, high=1.0, slider=(0.0, 0.5),
+        doc="noise standard deviation, in units of full scale")
 
     def _sample_values(self, rng):
         return {"std": _u(rng, self.std_range), "noise_seed": int(rng.integers(0, 2**31 - 1))}
@@ -95,24 +96,18 @@ class GaussianNoise(PixelTransform):
 
 
 class Cutout(PixelTransform):
-    """Random erasing: a number of square holes from ``holes_range``, sides from ``size_range``
-    (fractions of the shorter side), filled with ``fill``."""
+    """Random erasing: square holes filled with a constant grey."""
 
-    ranges = {"holes_range": (0.0, 20.0), "size_range": (0.0, 1.0)}
     MAX_HOLES = 20
 
-    def __init__(self, p: float = 0.5, fill: float = 0.0, **settings):
-        super().__init__(p, **settings)
-        if not isinstance(fill, (int, float)) or not 0.0 <= fill <= 1.0:
-            raise ValueError(f"fill must be a number in [0, 1], got {fill!r}")
-        self.fill = float(fill)
-
-    @classmethod
-    def defaults(cls):
-        return {"holes_range": (1.0, 3.0), "size_range": (0.1, 0.25)}
-
-    def _extra_config(self):
-        return {"fill": self.fill}
+    p: float = probability(0.5)
+    holes_range: tuple[float, float] = setting(
+        (1.0, 3.0), "range", low=0.0, high=MAX_HOLES, step=1.0,
+        doc="number of holes (rounded)")
+    size_range: tuple[float, float] = setting((0.1, 0.25), "range", low=0.0, high=1.0,
+                                doc="hole side as a fraction of the shorter image side")
+    fill: float = setting(0.0, "number", low=0.0, high=1.0, step=0.05,
+                          doc="grey level of the holes, 0 black to 1 white")
 
     def _sample_values(self, rng):
         lo, hi = int(round(self.holes_range[0])), int(round(self.holes_range[1]))

@@ -9,7 +9,7 @@ import numpy as np
 from . import functional as F
 from .pipeline import Params, Pipeline
 
-__all__ = ["working_copy", "preview_samples", "demo_annotations", "decode_image"]
+__all__ = ["working_copy", "preview_samples", "demo_annotations"]
 
 
 def working_copy(image, side: int = 256) -> np.ndarray:
@@ -34,7 +34,8 @@ def demo_annotations(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
     return box, kps
 
 
-def preview_samples(pipeline: Pipeline, image, n: int, params: list[Params] | None = None,
+def preview_samples(pipeline: Pipeline, image: np.ndarray, n: int, *,
+                    params: list[Params] | None = None,
                     annotate: bool = False) -> tuple[list[Params], list]:
     """Reseed-free: draw ``n`` params from ``pipeline`` (unless given) and apply each to ``image``.
 
@@ -48,23 +49,3 @@ def preview_samples(pipeline: Pipeline, image, n: int, params: list[Params] | No
     boxes, kps = demo_annotations(*image.shape[:2]) if annotate else (None, None)
     outs = [pipeline.apply(image, p, boxes=boxes, keypoints=kps) for p in params]
     return params, outs
-
-
-def decode_image(data, name: str = "upload") -> np.ndarray:
-    """Bytes of an image file -> RGB (or gray) uint8; a truncated or non-image file raises
-    ValueError naming ``name`` (Pillow checks the whole file, unlike cv2.imdecode)."""
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
-    raw = bytes(data) if data is not None else b""
-    if not raw:
-        raise ValueError(f"{name} is empty")
-    try:
-        with Image.open(io.BytesIO(raw)) as im:
-            im.load()
-            mode = "L" if im.mode in ("L", "I;16", "I", "1") else "RGBA" if "A" in im.mode else "RGB"
-            arr = np.asarray(im.convert(mode))
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValueError(f"{name} is not a readable image ({exc})") from None
-    return F.check_image(np.ascontiguousarray(arr), name)

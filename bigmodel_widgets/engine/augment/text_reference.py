@@ -57,5 +57,5 @@ def params_for_text_draws(angle: float, x: int, y: int, h: int, w: int) -> Param
     """Params for :func:`text_pipeline` that reproduce the text's draws exactly."""
     if not (0 <= x < w // 4 and 0 <= y < h // 4):
         raise ValueError(f"x, y must lie in [0, {w // 4}) x [0, {h // 4}), got ({x}, {y})")
-    return Params((Draw.of("Rotate", True, angle=float(angle)),
-                   Draw.of("RandomCrop", True, u=(x + 0.5) / (w // 4), v=(y + 0.5) / (h // 4))))
+    return Params((Draw.of("Rotate", {"angle": float(angle)}),
+                   Draw.of("RandomCrop", {"u": (x + 0.5) / (w // 4), "v": (y + 0.5) / (h // 4)})))

@@ -1,9 +1,13 @@
-"""Input checks shared by every experiment: clear errors before tfmot fails obscurely."""
+"""Compression's domain checks (a tf_keras graph model, sparsity, clusters, calibration data).
+
+Generic int and number checks are the core's (``engine/checks.py``); these add what only
+compression knows, and explain it before tfmot fails obscurely.
+"""
 from __future__ import annotations
 
 import numpy as np
 
-from .. import backend
+from .. import backend, checks
 
 __all__ = ["check_tf_keras_model", "check_sparsity", "check_clusters", "check_representative"]
 
@@ -36,19 +40,16 @@ def check_tf_keras_model(model, arg: str = "model", *, graph_only: bool = True) 
 
 
 def check_sparsity(sparsity, arg: str = "sparsity") -> float:
-    if isinstance(sparsity, bool) or not isinstance(sparsity, (int, float, np.floating)):
-        raise TypeError(f"{arg} must be a number in [0, 1), got {sparsity!r}")
-    if not 0.0 <= float(sparsity) < 1.0:
-        raise ValueError(f"{arg} must be in [0, 1) (fraction of weights set to zero), got {sparsity}")
-    return float(sparsity)
+    """A fraction of weights set to zero: a number in [0, 1) (the core check, compression's range)."""
+    return checks.number_in_range(sparsity, name=arg, low=0.0, high=1.0, high_open=True)
 
 
 def check_clusters(n, arg: str = "clusters") -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"{arg} must be an integer >= 2 (or 0 for no clustering), got {n!r}")
-    if n != 0 and n < 2:
-        raise ValueError(f"{arg} must be at least 2 (or 0 for no clustering), got {n}")
-    return int(n)
+    """Centroids per kernel: 0 (no clustering) or an int >= 2."""
+    n = checks.non_negative_int(n, name=arg)
+    if n == 1:
+        raise ValueError(f"{arg} must be 0 (no clustering) or an int >= 2, got 1")
+    return n
 
 
 def check_representative(x, input_shape, arg: str = "representative") -> np.ndarray:

@@ -1,10 +1,10 @@
 """Weight clustering (weight sharing) with tfmot: each kernel keeps only k distinct values."""
 from __future__ import annotations
 
-from .. import backend
+from .. import backend, checks
+from ..training import Progress
 from ._validate import check_clusters, check_tf_keras_model
 from .models import Dataset, clone, compile_for_training, fit
-from .pruning import _tfmot
 
 __all__ = ["INITS", "cluster"]
 
@@ -15,14 +15,12 @@ def _init(tfmot, name: str):
     ci = tfmot.clustering.keras.CentroidInitialization
     table = {"kmeans++": ci.KMEANS_PLUS_PLUS, "linear": ci.LINEAR, "density": ci.DENSITY_BASED,
              "random": ci.RANDOM}
-    if name not in table:
-        raise ValueError(f"init must be one of {INITS}, got {name!r}")
-    return table[name]
+    return table[checks.one_of(name, name="init", choices=INITS)]
 
 
 def cluster(base, ds: Dataset, clusters: int, *, init: str = "linear", epochs: int = 1,
             preserve_sparsity: bool = False, batch_size: int = 64, learning_rate: float = 1e-4,
-            progress=None):
+            progress: Progress = None):
     """Cluster a clone of ``base`` into ``clusters`` centroids per kernel, fine-tune, strip.
 
     ``preserve_sparsity`` keeps zeros at zero (use it after pruning, so prune -> cluster keeps
@@ -32,7 +30,7 @@ def cluster(base, ds: Dataset, clusters: int, *, init: str = "linear", epochs: i
     clusters = check_clusters(clusters)
     if clusters == 0:
         raise ValueError("clusters must be at least 2 to cluster (0 means no clustering)")
-    tfmot = _tfmot()
+    tfmot = backend.tfmot()
     centroid_init = _init(tfmot, init)
     model = clone(base)
     # preserve_sparsity is tfmot's (experimental) keyword, forwarded by cluster_weights.
@@ -43,7 +41,7 @@ def cluster(base, ds: Dataset, clusters: int, *, init: str = "linear", epochs: i
         raise TypeError("tfmot could not cluster this model: it must be a tf_keras model")
     compile_for_training(wrapped, learning_rate)
     try:
-        fit(wrapped, ds, epochs, batch_size, progress=progress)
+        fit(wrapped, ds, epochs=epochs, batch_size=batch_size, progress=progress)
     except backend.tf().errors.InvalidArgumentError as exc:
         if "num_to_sample" not in str(exc):
             raise

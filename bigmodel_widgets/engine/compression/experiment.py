@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
+from .. import checks
+from ..training import Progress
 from . import measure
 from ._validate import check_clusters, check_sparsity, check_tf_keras_model
 from .clustering import INITS, cluster
@@ -39,8 +41,10 @@ class CompressionConfig:
         object.__setattr__(self, "clusters", check_clusters(self.clusters))
         for name, allowed in (("schedule", SCHEDULES), ("structure", STRUCTURES), ("init", INITS),
                               ("quant", QUANT_MODES)):
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"{name} must be one of {allowed}, got {getattr(self, name)!r}")
+            checks.one_of(getattr(self, name), name=name, choices=allowed)
+        for name in ("qat", "int8_io"):
+            checks.boolean(getattr(self, name), name=name)
+        object.__setattr__(self, "epochs", checks.positive_int(self.epochs, name="epochs"))
         if self.structure == "2:4" and self.sparsity != 0.5:
             raise ValueError("structure='2:4' prunes exactly half the weights: use sparsity=0.5, "
                              f"got {self.sparsity}")
@@ -50,8 +54,6 @@ class CompressionConfig:
             raise ValueError("qat with clustering is not supported here; use clusters=0 or qat=False")
         if self.int8_io and self.quant != "int8":
             raise ValueError("int8_io=True needs quant='int8'")
-        if not isinstance(self.epochs, int) or self.epochs < 1:
-            raise ValueError(f"epochs must be an integer >= 1, got {self.epochs!r}")
 
     @property
     def label(self) -> str:
@@ -75,7 +77,7 @@ class CompressionConfig:
     def trains(self) -> bool:
         return self.sparsity > 0 or self.clusters > 0 or self.qat
 
-    def variant(self) -> "CompressionConfig":
+    def variant(self) -> CompressionConfig:
         """The training part only: configs with the same variant share one trained model."""
         if self.qat:
             return replace(self, int8_io=False)
@@ -85,14 +87,14 @@ class CompressionConfig:
         return asdict(self)
 
     @classmethod
-    def from_config(cls, config: dict) -> "CompressionConfig":
+    def from_config(cls, config: dict) -> CompressionConfig:
         unknown = set(config) - {f.name for f in fields(cls)}
         if unknown:
             raise ValueError(f"unknown CompressionConfig keys {sorted(unknown)}")
         return cls(**config)
 
 
-def train_variant(base, ds: Dataset, config: CompressionConfig, progress=None,
+def train_variant(base, ds: Dataset, config: CompressionConfig, *, progress: Progress = None,
                   stages: dict | None = None):
     """Prune -> cluster -> QAT as the config asks, each stage on a fresh clone.
 
@@ -126,13 +128,14 @@ def _hist_limit(base) -> float:
     return 1.05 * max(float(np.max(np.abs(k))) for k in kernels.values()) if kernels else 1.0
 
 
-def measure_baseline(base, ds: Dataset, latency_repeats: int = 200) -> dict:
+def measure_baseline(base, ds: Dataset, *, latency_repeats: int = 200) -> dict:
     """The fp32 reference every ratio and accuracy drop is measured against."""
-    return run_experiment(base, ds, CompressionConfig(), baseline={}, latency_repeats=latency_repeats)
+    return run_experiment(base, ds, CompressionConfig(), baseline={},
+                          latency_repeats=latency_repeats)
 
 
 def run_experiment(base, ds: Dataset, config: CompressionConfig, *, baseline: dict | None = None,
-                   trained=None, latency_repeats: int = 200, progress=None) -> dict:
+                   trained=None, latency_repeats: int = 200, progress: Progress = None) -> dict:
     """Train (unless ``trained`` is given), convert, and measure one config.
 
     Returns ``{label, config, raw_bytes, gzip_bytes, ratio, accuracy, acc_drop_pts, latency_us,
@@ -144,13 +147,13 @@ def run_experiment(base, ds: Dataset, config: CompressionConfig, *, baseline: di
     check_tf_keras_model(base, "base")
     t0 = time.perf_counter()
     if baseline is None:
-        baseline = measure_baseline(base, ds, latency_repeats)
+        baseline = measure_baseline(base, ds, latency_repeats=latency_repeats)
     model = trained if trained is not None else (
-        train_variant(base, ds, config, progress) if config.trains else base)
+        train_variant(base, ds, config, progress=progress) if config.trains else base)
     blob = convert(model, config.quant, ds.representative() if config.quant == "int8" else None,
                    int8_io=config.int8_io)
     gz = measure.gzip_size(blob)
-    acc = measure.evaluate_tflite(blob, ds.x_test, ds.y_test)
+    acc = measure.tflite_accuracy(blob, ds.x_test, ds.y_test)
     ref_gz = baseline.get("gzip_bytes", gz)
     ref_acc = baseline.get("accuracy", acc)
     return {

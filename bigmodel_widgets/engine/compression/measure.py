@@ -10,24 +10,22 @@ import time
 
 import numpy as np
 
-__all__ = ["gzip_size", "interpreter", "evaluate_tflite", "predict_tflite", "latency_us",
-           "layer_sparsity", "weight_histogram", "kernel_weights"]
+from .. import checks, litert
+from .._aliases import module_aliases
+
+__all__ = ["gzip_size", "tflite_accuracy", "predict_tflite", "latency_us", "layer_sparsity",
+           "weight_histogram", "kernel_weights"]
+
+# Kept for one release: the interpreter factory is the core's one door now.
+__getattr__ = module_aliases(__name__, {
+    "interpreter": "bigmodel_widgets.engine.litert.interpreter",
+    "evaluate_tflite": "tflite_accuracy",
+})
 
 
 def gzip_size(blob: bytes) -> int:
     """Bytes of ``blob`` after gzip at level 9 (what a download or an app bundle would carry)."""
     return len(gzip.compress(blob, compresslevel=9, mtime=0))
-
-
-def interpreter(blob: bytes, num_threads: int = 1):
-    """An allocated ai-edge-litert interpreter (the non-deprecated TFLite runtime)."""
-    try:
-        from ai_edge_litert.interpreter import Interpreter
-    except ImportError as exc:  # pragma: no cover - it is in the lock file
-        raise RuntimeError("ai-edge-litert is not installed: pip install ai-edge-litert") from exc
-    it = Interpreter(model_content=blob, num_threads=num_threads)
-    it.allocate_tensors()
-    return it
 
 
 def _to_input(x: np.ndarray, detail: dict) -> np.ndarray:
@@ -41,7 +39,8 @@ def _to_input(x: np.ndarray, detail: dict) -> np.ndarray:
 
 def predict_tflite(blob: bytes, x: np.ndarray, batch: int = 256) -> np.ndarray:
     """Model outputs for ``x`` (float32, dequantized if the output is int8)."""
-    it = interpreter(blob, num_threads=2)
+    batch = checks.positive_int(batch, name="batch")
+    it = litert.interpreter(blob, num_threads=2)
     inp, out = it.get_input_details()[0], it.get_output_details()[0]
     results = []
     current = None
@@ -62,7 +61,7 @@ def predict_tflite(blob: bytes, x: np.ndarray, batch: int = 256) -> np.ndarray:
     return np.concatenate(results)
 
 
-def evaluate_tflite(blob: bytes, x: np.ndarray, y: np.ndarray) -> float:
+def tflite_accuracy(blob: bytes, x: np.ndarray, y: np.ndarray) -> float:
     """Top-1 accuracy of the converted model on (x, y), run in the interpreter."""
     if len(x) != len(y) or len(x) == 0:
         raise ValueError(f"x and y must be non-empty and the same length, got {len(x)} and {len(y)}")
@@ -71,7 +70,9 @@ def evaluate_tflite(blob: bytes, x: np.ndarray, y: np.ndarray) -> float:
 
 def latency_us(blob: bytes, sample: np.ndarray, repeats: int = 200, warmup: int = 10) -> float:
     """Median wall time of one batch-1 ``invoke()`` in microseconds, one thread."""
-    it = interpreter(blob, num_threads=1)
+    repeats = checks.positive_int(repeats, name="repeats")
+    warmup = checks.non_negative_int(warmup, name="warmup")
+    it = litert.interpreter(blob, num_threads=1)
     inp = it.get_input_details()[0]
     it.set_tensor(inp["index"], _to_input(np.asarray(sample)[None][:1], inp))
     for _ in range(warmup):

@@ -1,10 +1,10 @@
 """Quantization: quantization-aware training with tfmot, and TFLite post-training quantization."""
 from __future__ import annotations
 
-from .. import backend
+from .. import backend, checks
+from ..training import Progress
 from ._validate import check_representative, check_tf_keras_model
 from .models import Dataset, clone, compile_for_training, fit
-from .pruning import _tfmot
 
 __all__ = ["QUANT_MODES", "quantize_aware", "convert"]
 
@@ -13,14 +13,14 @@ QUANT_MODES = ("none", "dynamic", "float16", "int8")
 
 
 def quantize_aware(base, ds: Dataset, *, epochs: int = 1, preserve_sparsity: bool = False,
-                   batch_size: int = 64, learning_rate: float = 1e-4, progress=None):
+                   batch_size: int = 64, learning_rate: float = 1e-4, progress: Progress = None):
     """QAT on a clone of ``base``: fake-quant ops learn int8 ranges during fine-tuning.
 
     With ``preserve_sparsity`` the pruning-preserving scheme keeps pruned zeros at zero
     (prune -> QAT). Convert the result with ``convert(model, "int8", ...)``.
     """
     check_tf_keras_model(base, "base")
-    tfmot = _tfmot()
+    tfmot = backend.tfmot()
     model = clone(base)
     qk = tfmot.quantization.keras
     if preserve_sparsity:
@@ -29,7 +29,7 @@ def quantize_aware(base, ds: Dataset, *, epochs: int = 1, preserve_sparsity: boo
     else:
         qat = qk.quantize_model(model)
     compile_for_training(qat, learning_rate)
-    fit(qat, ds, epochs, batch_size, progress=progress)
+    fit(qat, ds, epochs=epochs, batch_size=batch_size, progress=progress)
     return qat
 
 
@@ -40,8 +40,7 @@ def convert(model, mode: str = "none", representative=None, *, int8_io: bool = F
     ``int8_io`` also makes the input and output int8 (for integer-only accelerators).
     """
     check_tf_keras_model(model, "model")
-    if mode not in QUANT_MODES:
-        raise ValueError(f"mode must be one of {QUANT_MODES}, got {mode!r}")
+    checks.one_of(mode, name="mode", choices=QUANT_MODES)
     if int8_io and mode != "int8":
         raise ValueError("int8_io=True needs mode='int8'")
     tf = backend.tf()

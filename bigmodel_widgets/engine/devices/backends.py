@@ -13,6 +13,7 @@ from typing import Optional
 
 import numpy as np
 
+from ..checks import non_negative_int, positive_int
 from .snapshot import NA, GPUSample
 
 __all__ = ["Backend", "PsutilBackend", "NvmlBackend", "TensorFlowBackend", "FakeBackend",
@@ -197,13 +198,11 @@ class FakeBackend(Backend):
 
     name = "fake"
 
-    def __init__(self, cores: int = 4, gpus: int = 0, seed: int = 0,
+    def __init__(self, *, cores: int = 4, gpus: int = 0, seed: int = 0,
                  fail_after: Optional[int] = None, gpu_fail_after: Optional[int] = None,
                  missing: frozenset | set = frozenset(), nvml_missing: bool = False):
-        if cores < 1:
-            raise ValueError(f"cores must be >= 1, got {cores}")
-        if gpus < 0:
-            raise ValueError(f"gpus must be >= 0, got {gpus}")
+        cores = positive_int(cores, name="cores")
+        gpus = non_negative_int(gpus, name="gpus")
         self.cores, self.n_gpus, self.fail_after = cores, gpus, fail_after
         self.gpu_fail_after, self.missing, self.nvml_missing = gpu_fail_after, set(missing), nvml_missing
         self._rng = np.random.default_rng(seed)

@@ -7,12 +7,12 @@ callback that raises is recorded in the snapshot's notes / ``errors``, never kil
 """
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections import deque
 from typing import Callable, Iterable, Optional
 
+from ..checks import number_in_range, positive_int
 from .backends import Backend, default_backends
 from .snapshot import Snapshot, merge
 
@@ -21,23 +21,17 @@ __all__ = ["Sampler", "check_interval", "THREAD_NAME"]
 THREAD_NAME = "bmw-sampler"
 
 
-def check_interval(interval) -> float:
+def check_interval(interval: float) -> float:
     """``interval`` as a positive finite float, else a ValueError/TypeError naming it."""
-    if isinstance(interval, bool) or not isinstance(interval, (int, float)):
-        raise TypeError(f"interval must be a number of seconds, got {type(interval).__name__}")
-    interval = float(interval)
-    if not math.isfinite(interval) or interval <= 0:
-        raise ValueError(f"interval must be a positive number of seconds, got {interval}")
-    return interval
+    return number_in_range(interval, name="interval (seconds)", low=0, low_open=True)
 
 
 class Sampler:
     """``Sampler(backends, interval=0.5, history=240)``; ``start()``/``stop()`` or ``with``."""
 
-    def __init__(self, backends: Optional[Iterable[Backend]] = None, interval: float = 0.5,
+    def __init__(self, backends: Optional[Iterable[Backend]] = None, *, interval: float = 0.5,
                  history: int = 240):
-        if isinstance(history, bool) or not isinstance(history, int) or history < 1:
-            raise ValueError(f"history must be a positive int, got {history!r}")
+        history = positive_int(history, name="history")
         self._interval = check_interval(interval)
         self.backends = list(default_backends() if backends is None else backends)
         for b in self.backends:

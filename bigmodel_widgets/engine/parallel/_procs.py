@@ -6,9 +6,11 @@ A child speaks by printing lines ``BMW-JSON {...}``: ``{"kind": "progress", ...}
 """
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import queue
+import site
 import subprocess
 import sys
 import threading
@@ -16,11 +18,14 @@ import time
 from collections import deque
 from pathlib import Path
 from typing import Callable, Optional
+from urllib.parse import unquote, urlparse
 
-__all__ = ["WorkerError", "PREFIX", "emit", "run_children", "child_env"]
+from ..checks import number_in_range
+
+__all__ = ["WorkerError", "PREFIX", "emit", "run_children", "child_env", "import_root"]
 
 PREFIX = "BMW-JSON "
-_PKG_PARENT = str(Path(__file__).resolve().parents[3])
+_PKG_DIR = Path(__file__).resolve().parents[2]  # the bigmodel_widgets folder this process runs
 
 
 class WorkerError(RuntimeError):
@@ -32,10 +37,39 @@ def emit(kind: str, **payload) -> None:
     print(PREFIX + json.dumps({"kind": kind, **payload}, default=float), flush=True)
 
 
+def _installed_here(pkg_dir: Path) -> bool:
+    """True when a distribution installed in this interpreter's site folders provides
+    ``pkg_dir`` (a regular install, or an editable one of this checkout): a child finds it."""
+    site_dirs = [*site.getsitepackages(), site.getusersitepackages()]
+    for dist in importlib.metadata.distributions(name="bigmodel_widgets", path=site_dirs):
+        init = Path(dist.locate_file("bigmodel_widgets/__init__.py"))
+        if init.is_file() and init.resolve().parent == pkg_dir:
+            return True
+        url = json.loads(dist.read_text("direct_url.json") or "{}")
+        editable = url.get("dir_info", {}).get("editable") and url.get("url", "").startswith("file:")
+        if editable and Path(unquote(urlparse(url["url"]).path)).resolve() == pkg_dir.parent:
+            return True
+    return False
+
+
+def import_root(env: dict | None = None) -> str | None:
+    """The folder a child must put on PYTHONPATH to import the same bigmodel_widgets as this
+    process, or None when it needs nothing: the package is installed (editable or not) or
+    already on the inherited PYTHONPATH. Only a bare checkout needs it."""
+    root = str(_PKG_DIR.parent)
+    inherited = (env if env is not None else os.environ).get("PYTHONPATH", "")
+    if any(p and Path(p).resolve() == _PKG_DIR.parent for p in inherited.split(os.pathsep)):
+        return None
+    return None if _installed_here(_PKG_DIR) else root
+
+
 def child_env(extra: Optional[dict] = None) -> dict:
+    """This process's environment for a child, plus ``extra``; PYTHONPATH gains the checkout
+    only when the package is not installed (see :func:`import_root`)."""
     env = dict(os.environ)
-    # The child imports the same bigmodel_widgets as the parent, installed or not.
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PKG_PARENT, env.get("PYTHONPATH")) if p)
+    root = import_root(env)
+    if root is not None:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.update(extra or {})
     return env
@@ -71,15 +105,17 @@ def run_children(payloads: list[dict], envs: list[dict], timeout_s: float,
     child's result value. Raises WorkerError when a child fails, TimeoutError after
     ``timeout_s``; either way every child is killed before returning (also on KeyboardInterrupt).
     """
-    if not (isinstance(timeout_s, (int, float)) and timeout_s > 0):
-        raise ValueError(f"timeout_s must be a positive number of seconds, got {timeout_s!r}")
+    timeout_s = number_in_range(timeout_s, name="timeout_s", low=0, low_open=True)
     q: queue.Queue = queue.Queue()
     procs, tails, pumps = [], [], []
     results: dict[int, object] = {}
     try:
         for i, (payload, env) in enumerate(zip(payloads, envs)):
+            # -P: the child's working folder is not put on sys.path, so it imports the package
+            # its interpreter has installed (or the checkout child_env named), never a stray copy.
             p = subprocess.Popen(
-                [sys.executable, "-m", "bigmodel_widgets.engine.parallel._child", json.dumps(payload)],
+                [sys.executable, "-P", "-m", "bigmodel_widgets.engine.parallel._child",
+                 json.dumps(payload)],
                 env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                 stdin=subprocess.DEVNULL)
             tail: deque = deque(maxlen=40)

@@ -7,6 +7,7 @@ before anything else, runs the job and sends the result back as JSON.
 from __future__ import annotations
 
 from .. import training
+from ..checks import one_of, positive_int
 from ._procs import child_env, run_children
 
 __all__ = ["JOBS", "run_isolated"]
@@ -14,14 +15,17 @@ __all__ = ["JOBS", "run_isolated"]
 JOBS = ("train_mlp", "compare_strategies", "throughput_sweep")
 
 
-def run_isolated(job: str, logical_cpus: int = 2, timeout_s: float = 300,
+def run_isolated(job: str, *, logical_cpus: int = 2, timeout_s: float = 300,
                  progress: training.Progress = None, **kwargs):
     """``run_isolated("compare_strategies", logical_cpus=2, global_batch=64)`` -> JSON-able
-    result (TrainResult objects come back as dicts, without weights)."""
-    if job not in JOBS:
-        raise ValueError(f"job must be one of {JOBS}, got {job!r}")
-    if isinstance(logical_cpus, bool) or not isinstance(logical_cpus, int) or logical_cpus < 1:
-        raise ValueError(f"logical_cpus must be a positive int, got {logical_cpus!r}")
+    result (TrainResult objects come back as dicts, without weights).
+
+    ``kwargs`` go to the job itself: :func:`train_mlp`, :func:`compare_strategies` or
+    :func:`throughput_sweep` (keyword arguments only, JSON-able); ``progress`` gets the
+    child's progress.
+    """
+    job = one_of(job, name="job", choices=JOBS)
+    logical_cpus = positive_int(logical_cpus, name="logical_cpus")
 
     def on_message(_index: int, msg: dict) -> None:
         if progress is not None and msg.get("kind") == "progress":

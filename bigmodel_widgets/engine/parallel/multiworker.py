@@ -15,6 +15,7 @@ import time
 from typing import Optional
 
 from .. import backend, training
+from ..checks import boolean, int_in_range, non_negative_int, positive_int
 from ._procs import WorkerError, child_env, emit, run_children
 from .strategies import build_mlp, load_mnist_split
 
@@ -23,6 +24,7 @@ __all__ = ["tf_config", "free_ports", "run_multi_worker", "worker_main", "Worker
 
 def free_ports(n: int) -> list[int]:
     """``n`` distinct free TCP ports on 127.0.0.1 (held open together so they differ)."""
+    n = positive_int(n, name="n")
     socks = []
     try:
         for _ in range(n):
@@ -37,26 +39,30 @@ def free_ports(n: int) -> list[int]:
 
 def tf_config(addresses: list[str], index: int) -> dict:
     """The ``TF_CONFIG`` of worker ``index`` in a cluster of ``addresses``."""
-    if not 0 <= index < len(addresses):
-        raise ValueError(f"index must be in [0, {len(addresses)}), got {index}")
+    index = int_in_range(index, name="index", low=0, high=len(addresses) - 1)
     return {"cluster": {"worker": list(addresses)}, "task": {"type": "worker", "index": index}}
 
 
-def run_multi_worker(workers: int = 2, global_batch: int = 64, epochs: int = 1,
+def run_multi_worker(*, workers: int = 2, global_batch: int = 64, epochs: int = 1,
                      steps_per_epoch: int = 10, seed: int = 0, timeout_s: float = 180,
                      crash_worker: Optional[int] = None,
                      progress: training.Progress = None) -> dict:
     """Train the MLP with MultiWorkerMirroredStrategy on ``workers`` local processes.
 
     Returns ``{"workers", "addresses", "tf_config_example", "results": [per worker], ...}``.
-    ``crash_worker=i`` makes worker i exit mid-training, to show the failure handling.
+    ``progress(done, total, logs)`` follows worker 0: ``(0, 1)`` when it starts, then one call
+    per training step (``total = epochs * steps_per_epoch``). ``crash_worker=i`` makes worker
+    i exit mid-training, to show the failure handling.
     """
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be a positive int, got {workers!r}")
+    workers = positive_int(workers, name="workers")
+    global_batch = positive_int(global_batch, name="global_batch")
+    epochs = positive_int(epochs, name="epochs")
+    steps_per_epoch = positive_int(steps_per_epoch, name="steps_per_epoch")
+    seed = non_negative_int(seed, name="seed")
     if global_batch % workers:
         raise ValueError(f"global_batch={global_batch} must divide evenly over workers={workers}")
-    if crash_worker is not None and not 0 <= crash_worker < workers:
-        raise ValueError(f"crash_worker must be None or in [0, {workers}), got {crash_worker!r}")
+    if crash_worker is not None:
+        crash_worker = int_in_range(crash_worker, name="crash_worker", low=0, high=workers - 1)
     addresses = [f"127.0.0.1:{p}" for p in free_ports(workers)]
     kwargs = {"global_batch": global_batch, "epochs": epochs, "steps_per_epoch": steps_per_epoch,
               "seed": seed}
@@ -78,10 +84,14 @@ def run_multi_worker(workers: int = 2, global_batch: int = 64, epochs: int = 1,
             "results": results}
 
 
-def worker_main(global_batch: int, epochs: int, steps_per_epoch: int, seed: int,
+def worker_main(*, global_batch: int, epochs: int, steps_per_epoch: int, seed: int,
                 crash: bool = False) -> dict:
-    """What each worker runs (on a real cluster too): TF_CONFIG in the environment says who."""
-    tf, keras = backend.tf(), backend.keras()
+    """What each worker runs (on a real cluster too): TF_CONFIG in the environment says who.
+
+    Progress goes to the launcher as ``progress`` messages, one per training step.
+    """
+    crash = boolean(crash, name="crash")
+    tf = backend.tf()
     # The strategy must exist before any other TF op in this process.
     comm = tf.distribute.experimental.CommunicationOptions(
         implementation=tf.distribute.experimental.CommunicationImplementation.RING)
@@ -96,21 +106,18 @@ def worker_main(global_batch: int, epochs: int, steps_per_epoch: int, seed: int,
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     ds = (tf.data.Dataset.from_tensor_slices((x_tr, y_tr))
           .batch(global_batch, drop_remainder=True).repeat().with_options(options))
-    stamps: list[float] = []
 
-    class _Report(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            stamps.append(time.perf_counter())
-            if crash and len(stamps) == 2:
-                os._exit(3)  # a worker dying mid-run, as a killed host would
+    def report(done: int, total: int, info: dict) -> None:
+        if crash and done == 2:
+            os._exit(3)  # a worker dying mid-run, as a killed host would
+        emit("progress", done=done, total=total, info=info)
 
-        def on_epoch_end(self, epoch, logs=None):
-            emit("progress", done=epoch + 1, total=epochs,
-                 info={k: float(v) for k, v in (logs or {}).items()})
-
+    # The core clock times every step and reports each one through this worker's channel.
+    clock = training.training_clock(progress=report, epochs=epochs,
+                                    steps_per_epoch=steps_per_epoch)
     hist = model.fit(ds, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0,
-                     callbacks=[_Report()])
-    sps = ((len(stamps) - 2) * global_batch / (stamps[-1] - stamps[1])) if len(stamps) > 2 else None
+                     callbacks=[clock])
     return {"task": task, "replicas": strategy.num_replicas_in_sync,
-            "final_loss": float(hist.history["loss"][-1]), "samples_per_s": sps,
+            "final_loss": float(hist.history["loss"][-1]),
+            "samples_per_s": clock.clock.samples_per_s(global_batch),
             "weights_sum": float(sum(float(w.sum()) for w in model.get_weights()))}

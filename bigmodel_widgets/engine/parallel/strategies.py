@@ -9,15 +9,15 @@ cell, tests and benchmarks use :func:`run_isolated`, which does it in a fresh ch
 from __future__ import annotations
 
 import functools
-import os
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
 import numpy as np
 
-from ..files import atomic_path
-from .. import backend, data, training
+from .. import backend, splits, training
+from ..checks import boolean, non_negative_int, one_of, positive_int
 
 __all__ = ["STRATEGIES", "split_cpu", "logical_cpu_count", "make_strategy", "build_mlp",
            "load_mnist_split", "mixed_precision_support", "TrainResult", "train_mlp",
@@ -32,8 +32,7 @@ def split_cpu(n: int) -> list[str]:
     Must run before TensorFlow initialises its runtime (before any op, model or device list).
     Calling it again with the same ``n`` is harmless; a different ``n`` raises RuntimeError.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be a positive int (logical CPU devices), got {n!r}")
+    n = positive_int(n, name="n")
     tf = backend.tf()
     cpu = tf.config.list_physical_devices("CPU")[0]
     try:
@@ -51,16 +50,15 @@ def split_cpu(n: int) -> list[str]:
 
 
 def logical_cpu_count() -> int:
+    """How many logical CPU devices TensorFlow has (starts its runtime)."""
     return len(backend.tf().config.list_logical_devices("CPU"))
 
 
-def make_strategy(kind: str = "default", replicas: int = 1):
+def make_strategy(kind: str = "default", *, replicas: int = 1):
     """A ``tf.distribute`` strategy: 'default', 'one_device' or 'mirrored' over ``replicas``
     devices (GPUs when there are enough, else logical CPUs)."""
-    if kind not in STRATEGIES:
-        raise ValueError(f"strategy must be one of {STRATEGIES}, got {kind!r}")
-    if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 1:
-        raise ValueError(f"replicas must be a positive int, got {replicas!r}")
+    kind = one_of(kind, name="strategy", choices=STRATEGIES)
+    replicas = positive_int(replicas, name="replicas")
     tf = backend.tf()
     gpus = tf.config.list_logical_devices("GPU")
     if kind == "default":
@@ -86,7 +84,7 @@ def build_mlp(seed: int = 0):
     The output layer is float32 so mixed precision stays numerically safe.
     """
     keras = backend.keras()
-    keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(non_negative_int(seed, name="seed"))
     model = keras.Sequential([
         keras.layers.Input((28, 28)),
         keras.layers.Flatten(),
@@ -99,26 +97,19 @@ def build_mlp(seed: int = 0):
     return model
 
 
-@functools.lru_cache(maxsize=2)
-def load_mnist_split(seed: int = 0):
-    """MNIST-5k scaled to [0, 1]: (x_train, y_train, x_test, y_test), a stratified 80/20 split.
+def load_mnist_split(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """MNIST-5k scaled to [0, 1]: ``(x_train, y_train, x_test, y_test)``.
 
-    Parsing the CSV takes seconds, and every worker process needs it: the split is cached as
-    .npz in cache_dir() (written atomically), keyed by the seed.
+    The engine's one split (``engine.splits.mnist5k_split(seed=seed).scaled()``), which every
+    worker process reads from the core cache instead of parsing the CSV again.
     """
-    path = os.path.join(backend.cache_dir(), f"mnist5k_split_seed{seed}.npz")
-    try:
-        with np.load(path) as z:
-            return z["x_tr"], z["y_tr"], z["x_te"], z["y_te"]
-    except (OSError, KeyError, ValueError):  # not cached yet, or a torn file: rebuild it
-        pass
-    x, y = data.load_mnist5k()
-    x = (x.astype(np.float32) / 255.0)
-    tr, te = training.stratified_split(y, (0.8, 0.2), seed=seed)
-    out = (x[tr], y[tr], x[te], y[te])
-    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, x_tr=out[0], y_tr=out[1], x_te=out[2], y_te=out[3])
-    return out
+    return _scaled_split(non_negative_int(seed, name="seed"))
+
+
+@functools.lru_cache(maxsize=2)
+def _scaled_split(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    # Kept scaled in memory: train_mlp runs many times per notebook (sweeps, comparisons).
+    return splits.mnist5k_split(seed=seed).scaled()
 
 
 def mixed_precision_support() -> tuple[bool, str]:
@@ -135,6 +126,8 @@ def mixed_precision_support() -> tuple[bool, str]:
 
 @dataclass
 class TrainResult:
+    """One training run under a strategy: speed, loss, accuracy and where it ran."""
+
     strategy: str
     replicas: int
     devices: list
@@ -150,29 +143,10 @@ class TrainResult:
     weights: Optional[list] = field(default=None, repr=False)  # final weights, in-process only
 
     def to_dict(self) -> dict:
+        """JSON-able, without the weights (what a child process sends back)."""
         out = asdict(self)
         out.pop("weights")
         return out
-
-
-class _StepTimer:
-    """Times training steps after the first (which traces the function) for samples/s."""
-
-    def __init__(self, keras):
-        timer = self
-
-        class _CB(keras.callbacks.Callback):
-            def on_train_batch_end(self, batch, logs=None):
-                timer.stamps.append(time.perf_counter())
-
-        self.stamps: list[float] = []
-        self.callback = _CB()
-
-    def samples_per_s(self, global_batch: int) -> Optional[float]:
-        # Skip the first step of each run (graph tracing); need at least 2 timed steps.
-        if len(self.stamps) < 3:
-            return None
-        return (len(self.stamps) - 2) * global_batch / (self.stamps[-1] - self.stamps[1])
 
 
 def _devices_of(strat) -> list[str]:
@@ -182,30 +156,38 @@ def _devices_of(strat) -> list[str]:
         return ["(TensorFlow's default placement)"]
 
 
-def _check_batch(global_batch: int, replicas: int) -> None:
-    if isinstance(global_batch, bool) or not isinstance(global_batch, int) or global_batch < 1:
-        raise ValueError(f"global_batch must be a positive int, got {global_batch!r}")
+def _check_batch(global_batch: int, replicas: int) -> int:
+    global_batch = positive_int(global_batch, name="global_batch")
     if global_batch % replicas:
         raise ValueError(f"global_batch={global_batch} must divide evenly over replicas={replicas}")
+    return global_batch
 
 
-def train_mlp(strategy: str = "default", replicas: int = 1, global_batch: int = 64,
+def train_mlp(strategy: str = "default", *, replicas: int = 1, global_batch: int = 64,
               epochs: int = 1, steps_per_epoch: Optional[int] = None, seed: int = 0,
               mixed_precision: bool = False, progress: training.Progress = None,
               callbacks: Optional[list] = None) -> TrainResult:
     """Train the MLP once under ``strategy``; same seed + global batch => same result.
 
-    Data are fed unshuffled with whole batches only, so every strategy sees identical batches.
+    ``steps_per_epoch=None`` trains on whole epochs of the split. Data are fed unshuffled
+    with whole batches only, so every strategy sees identical batches. ``progress(done,
+    total, logs)`` is called after each epoch (the core ``training.training_clock``).
     """
-    _check_batch(global_batch, replicas)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    strategy = one_of(strategy, name="strategy", choices=STRATEGIES)
+    replicas = positive_int(replicas, name="replicas")
+    global_batch = _check_batch(global_batch, replicas)
+    epochs = positive_int(epochs, name="epochs")
+    seed = non_negative_int(seed, name="seed")
+    mixed_precision = boolean(mixed_precision, name="mixed_precision")
+    if steps_per_epoch is not None:
+        steps_per_epoch = positive_int(steps_per_epoch, name="steps_per_epoch")
     tf, keras = backend.tf(), backend.keras()
     x_tr, y_tr, x_te, y_te = load_mnist_split()
     n_batches = len(x_tr) // global_batch
-    steps = n_batches if steps_per_epoch is None else min(int(steps_per_epoch), n_batches)
+    steps = n_batches if steps_per_epoch is None else min(steps_per_epoch, n_batches)
     if steps < 1:
-        raise ValueError(f"steps_per_epoch must be >= 1, got {steps_per_epoch!r}")
+        raise ValueError(f"global_batch={global_batch} is larger than the {len(x_tr)} "
+                         "training images")
     notes = []
     policy_set = False
     if mixed_precision:
@@ -216,20 +198,20 @@ def train_mlp(strategy: str = "default", replicas: int = 1, global_batch: int = 
         else:
             notes.append(f"mixed precision not used: {why}")
     try:
-        strat = make_strategy(strategy, replicas)
+        strat = make_strategy(strategy, replicas=replicas)
         init = build_mlp(seed).get_weights()  # same start for every strategy
         with strat.scope():
             model = build_mlp(seed)
             model.set_weights(init)
         ds = (tf.data.Dataset.from_tensor_slices((x_tr, y_tr))
               .take(steps * global_batch).batch(global_batch, drop_remainder=True).repeat())
-        timer = _StepTimer(keras)
-        cbs = [timer.callback] + list(callbacks or [])
-        if progress is not None:
-            cbs.append(training.keras_progress_callback(progress, epochs))
+        clock = training.training_clock(progress=progress, epochs=epochs)
+        cbs = [clock] + list(callbacks or [])
         t0 = time.perf_counter()
         hist = model.fit(ds, epochs=epochs, steps_per_epoch=steps, verbose=0, callbacks=cbs)
         seconds = time.perf_counter() - t0
+        if clock.clock.stopped_early:  # interrupted inside the progress bar: keep what was learnt
+            notes.append(f"stopped early after {len(hist.history['loss'])} of {epochs} epoch(s)")
         _, acc = model.evaluate(x_te, y_te, batch_size=256, verbose=0)
     finally:
         if policy_set:
@@ -237,34 +219,50 @@ def train_mlp(strategy: str = "default", replicas: int = 1, global_batch: int = 
     devices = _devices_of(strat)
     return TrainResult(strategy=strategy, replicas=strat.num_replicas_in_sync, devices=devices,
                        global_batch=global_batch, epochs=epochs, steps=steps,
-                       samples_per_s=timer.samples_per_s(global_batch),
+                       samples_per_s=clock.clock.samples_per_s(global_batch),
                        final_loss=float(hist.history["loss"][-1]), test_accuracy=float(acc),
                        seconds=seconds, mixed_precision=policy_set, notes=notes,
                        weights=model.get_weights())
 
 
-def compare_strategies(replicas: int = 2, global_batch: int = 64, epochs: int = 1,
+def compare_strategies(*, replicas: int = 2, global_batch: int = 64, epochs: int = 1,
                        steps_per_epoch: Optional[int] = None, seed: int = 0,
                        progress: training.Progress = None) -> list[TrainResult]:
-    """The same training under default, one_device and mirrored(replicas): compare results."""
+    """The same training under default, one_device and mirrored(replicas): compare results.
+
+    ``progress(done, 3, {"samples_per_s": ...})`` after each of the three runs.
+    """
+    replicas = positive_int(replicas, name="replicas")
+    _check_batch(global_batch, replicas)  # before the first run, not after two of them
     runs = [("default", 1), ("one_device", 1), ("mirrored", replicas)]
     out = []
     for i, (kind, n) in enumerate(runs):
-        out.append(train_mlp(kind, n, global_batch, epochs, steps_per_epoch, seed))
+        out.append(train_mlp(kind, replicas=n, global_batch=global_batch, epochs=epochs,
+                             steps_per_epoch=steps_per_epoch, seed=seed))
         if progress is not None:
             progress(i + 1, len(runs), {"samples_per_s": out[-1].samples_per_s or float("nan")})
     return out
 
 
-def throughput_sweep(batch_sizes=(32, 128, 512), replica_counts=(1, 2), steps: int = 20,
-                     seed: int = 0, progress: training.Progress = None) -> list[dict]:
-    """samples/s of Mirrored(r) for every global batch x replica count (r=1 is one device)."""
-    if not batch_sizes or not replica_counts:
+def throughput_sweep(*, batch_sizes: Sequence[int] = (32, 128, 512),
+                     replica_counts: Sequence[int] = (1, 2), steps: int = 20, seed: int = 0,
+                     progress: training.Progress = None) -> list[dict]:
+    """samples/s of Mirrored(r) for every global batch x replica count (r=1 is one device).
+
+    ``progress(done, total, {"samples_per_s": ...})`` after each grid point.
+    """
+    if not len(batch_sizes) or not len(replica_counts):
         raise ValueError("batch_sizes and replica_counts must be non-empty")
+    batch_sizes = [positive_int(b, name="batch_sizes[]") for b in batch_sizes]
+    replica_counts = [positive_int(r, name="replica_counts[]") for r in replica_counts]
+    steps = positive_int(steps, name="steps")
     grid = [(b, r) for r in replica_counts for b in batch_sizes]
+    for b, r in grid:  # every point is checked before minutes of training start
+        _check_batch(b, r)
     rows = []
     for i, (b, r) in enumerate(grid):
-        res = train_mlp("mirrored" if r > 1 else "default", r, b, 1, steps, seed)
+        res = train_mlp("mirrored" if r > 1 else "default", replicas=r, global_batch=b,
+                        epochs=1, steps_per_epoch=steps, seed=seed)
         rows.append({"global_batch": b, "replicas": r, "samples_per_s": res.samples_per_s})
         if progress is not None:
             progress(i + 1, len(grid), {"samples_per_s": res.samples_per_s or float("nan")})

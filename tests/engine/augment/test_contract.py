@@ -92,3 +92,44 @@ def test_transform_bad_setting_names_the_argument(name):
         TRANSFORMS[name](**bad)
     with pytest.raises(ValueError, match="p must be"):
         TRANSFORMS[name](p=2)
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT))
+def test_signature_defaults_and_config_come_from_the_settings_table(name):
+    import inspect
+
+    cls = TRANSFORMS[name]
+    table = {s.name: s for s in cls.settings}
+    params = inspect.signature(cls).parameters
+    # the signature is the table: same names in the same order, same defaults, keyword-only
+    assert list(params) == [s.name for s in cls.settings]
+    assert "p" in table
+    for pname, param in params.items():
+        assert param.kind is inspect.Parameter.KEYWORD_ONLY, pname
+        assert param.default == table[pname].default, pname
+        assert table[pname].doc and pname in cls.__doc__  # help() and Shift-Tab explain it
+    # defaults pass their own validation, and to_config/from_config round-trip them
+    t = cls()
+    assert {k: getattr(t, k) for k in table} == {k: s.check(s.default) for k, s in table.items()}
+    cfg = t.to_config()
+    assert set(cfg["params"]) == set(table)
+    again = cls.from_config(cfg)
+    assert type(again) is cls and again.to_config() == cfg
+    # slider limits are usable: low < high and the default fits inside
+    for s in cls.settings:
+        lo, hi, step = s.slider_limits()
+        assert lo < hi and 0 < step <= hi - lo, s.name
+        values = [] if s.default is None else (
+            list(s.default) if isinstance(s.default, tuple) else [s.default])
+        assert all(lo <= v <= hi for v in values), s.name
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT))
+def test_unknown_setting_is_refused_with_the_table_names(name):
+    cls = TRANSFORMS[name]
+    with pytest.raises(TypeError, match="colour"):
+        cls(colour=1)
+    with pytest.raises(ValueError, match=r"no setting\(s\) \['colour'\]"):
+        cls.from_config({"name": name, "params": {"colour": 1}})
+    with pytest.raises(TypeError, match="p must be a number"):
+        cls(p="often")

@@ -65,7 +65,8 @@ def test_sample_then_apply_and_replay(photo):
 
 
 def test_fused_matches_staged_for_a_composite(photo):
-    ts = [Rotate(), Scale(), Shear(), Translate(), HorizontalFlip(p=1.0), RandomCrop(100, 120), Resize(64, 80)]
+    ts = [Rotate(), Scale(), Shear(), Translate(), HorizontalFlip(p=1.0), RandomCrop(height=100, width=120),
+          Resize(height=64, width=80)]
     fused, staged = Pipeline(ts, seed=5), Pipeline(ts, seed=5, fused=False)
     p = fused.sample_params()
     a, b = fused.apply(photo, p), staged.apply(photo, p)
@@ -93,7 +94,7 @@ def test_boxes_and_keypoints_follow_the_image():
     np.testing.assert_allclose(res.boxes[0], [xs.min(), ys.min(), xs.max(), ys.max()])
     np.testing.assert_allclose(res.keypoints, [[89, 20], [0, 0]])
     assert res.boxes_kept.all() and res.keypoints_visible.all()
-    crop = Pipeline([RandomCrop(50, 50, x_range=(0.0, 0.0), y_range=(0.0, 0.0))], seed=0)
+    crop = Pipeline([RandomCrop(height=50, width=50, x_range=(0.0, 0.0), y_range=(0.0, 0.0))], seed=0)
     res = crop(img, boxes=[[70, 60, 110, 90]], keypoints=[[10, 10], [100, 90]])
     assert not res.boxes_kept[0] and res.keypoints_visible.tolist() == [True, False]
 
@@ -117,7 +118,7 @@ def test_bad_images_raise_naming_the_argument(bad, exc, match):
 
 def test_bad_settings():
     with pytest.raises(ValueError, match="larger than the image"):
-        Pipeline([RandomCrop(64, 64)])(np.zeros((32, 32, 3), np.uint8))
+        Pipeline([RandomCrop(height=64, width=64)])(np.zeros((32, 32, 3), np.uint8))
     with pytest.raises(ValueError, match="min 5 is greater than max 1"):
         Rotate(angle_range=(5, 1))
     with pytest.raises(ValueError, match="interpolation"):
@@ -131,7 +132,7 @@ def test_bad_settings():
 
 
 def test_config_round_trip_and_code_export(photo):
-    pipe = Pipeline([Rotate(angle_range=(-10, 10)), Cutout(p=0.3, fill=0.5), RandomCrop(0.5, 0.5)],
+    pipe = Pipeline([Rotate(angle_range=(-10, 10)), Cutout(p=0.3, fill=0.5), RandomCrop(height=0.5, width=0.5)],
                     seed=9, border_mode="reflect", interpolation="cubic")
     cfg = json.loads(json.dumps(pipe.to_config()))
     again = Pipeline.from_config(cfg)

@@ -15,7 +15,7 @@ def test_augment_dataset_matches_the_pipeline():
     x = rng.integers(0, 256, size=(6, 28, 28, 1), dtype=np.uint8)
     y = np.arange(6)
     ds = tf().data.Dataset.from_tensor_slices((x, y))
-    pipe = Pipeline([Rotate(), RandomCrop(24, 24)], seed=4)
+    pipe = Pipeline([Rotate(), RandomCrop(height=24, width=24)], seed=4)
     got = list(augment_dataset(ds, pipe).batch(6).as_numpy_iterator())[0]
     assert got[0].shape == (6, 24, 24, 1) and got[1].tolist() == list(range(6))
     pipe.reseed(4)

@@ -31,5 +31,5 @@ def tiny_setup(epochs: int = 8) -> CompressionSetup:
     ds = tiny_dataset()
     model = tiny_model()
     models.compile_for_training(model, 3e-3)
-    models.fit(model, ds, epochs, batch_size=32)
+    models.fit(model, ds, epochs=epochs, batch_size=32)
     return CompressionSetup(model, ds, "tiny")

@@ -10,8 +10,8 @@ def test_sweep_command_precomputes_then_resumes(tiny, monkeypatch, capsys, tmp_p
     spec = comp.SweepSpec(sparsities=(0.0, 0.5), clusters=(0,), quant_modes=("none",), qat=(False,),
                           epochs=1)
     # The chapter's model takes a minute to train; the command's logic is the same on the tiny one.
-    monkeypatch.setattr(comp, "default_setup", lambda quick=None, progress=None: tiny)
-    monkeypatch.setattr(comp, "default_spec", lambda quick=None: spec)
+    monkeypatch.setattr(comp, "default_setup", lambda *, quick, progress=None: tiny)
+    monkeypatch.setattr(comp, "default_spec", lambda *, quick: spec)
     assert cli.main(["sweep", "--json"]) == 0
     first = json.loads(capsys.readouterr().out)
     assert first["points"] == 2 and first["computed"] == 2

@@ -2,9 +2,18 @@
 import numpy as np
 import pytest
 
-from bigmodel_widgets.engine.compression import (CompressionConfig, cluster, convert, evaluate_tflite,
-                                                 gzip_size, layer_sparsity, measure, prune,
-                                                 quantize_aware, run_experiment)
+from bigmodel_widgets.engine.compression import (
+    CompressionConfig,
+    cluster,
+    convert,
+    gzip_size,
+    layer_sparsity,
+    measure,
+    prune,
+    quantize_aware,
+    run_experiment,
+    tflite_accuracy,
+)
 
 
 def _kernels(model):
@@ -63,7 +72,7 @@ def test_ptq_modes_sizes_and_accuracy_in_the_interpreter(tiny):
     it = measure.interpreter(blobs["int8-io"])
     assert it.get_input_details()[0]["dtype"] == np.int8
     assert it.get_output_details()[0]["dtype"] == np.int8
-    accs = {m: evaluate_tflite(b, tiny.data.x_test, tiny.data.y_test) for m, b in blobs.items()}
+    accs = {m: tflite_accuracy(b, tiny.data.x_test, tiny.data.y_test) for m, b in blobs.items()}
     assert accs["none"] > 0.8
     for mode, acc in accs.items():
         assert acc == pytest.approx(accs["none"], abs=0.06), mode
@@ -72,7 +81,7 @@ def test_ptq_modes_sizes_and_accuracy_in_the_interpreter(tiny):
 def test_qat_and_prune_preserving_qat(tiny):
     qat = quantize_aware(tiny.base, tiny.data, epochs=1)
     blob = convert(qat, "int8", tiny.data.representative(50))
-    assert evaluate_tflite(blob, tiny.data.x_test, tiny.data.y_test) > 0.75
+    assert tflite_accuracy(blob, tiny.data.x_test, tiny.data.y_test) > 0.75
     pruned = prune(tiny.base, tiny.data, 0.5, epochs=1)
     pqat = quantize_aware(pruned, tiny.data, epochs=1, preserve_sparsity=True)
     assert min(layer_sparsity(pqat).values()) >= 0.45  # zeros survive QAT

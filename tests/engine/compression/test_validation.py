@@ -3,8 +3,13 @@ import numpy as np
 import pytest
 
 from bigmodel_widgets import keras
-from bigmodel_widgets.engine.compression import (CompressionConfig, SweepSpec, cluster, convert,
-                                                 prune)
+from bigmodel_widgets.engine.compression import (
+    CompressionConfig,
+    SweepSpec,
+    cluster,
+    convert,
+    prune,
+)
 
 
 def test_keras3_model_is_refused_with_an_explanation(tiny):

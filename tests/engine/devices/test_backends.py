@@ -74,6 +74,10 @@ def test_fake_backend_scripts_failures_and_missing_metrics():
         b.read()
     with pytest.raises(ValueError, match="cores"):
         FakeBackend(cores=0)
+    with pytest.raises(ValueError, match="gpus"):
+        FakeBackend(gpus=-1)
+    with pytest.raises(TypeError, match="cores"):
+        FakeBackend(cores=2.0)
 
 
 def test_inventory_without_tensorflow_and_with_fake_nvml():

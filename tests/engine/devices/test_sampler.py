@@ -38,6 +38,11 @@ def test_bad_types_are_type_errors():
         Sampler([object()])
     with pytest.raises(ValueError, match="history"):
         Sampler([FakeBackend()], history=0)
+    for bad in (True, 3.0, "3"):
+        with pytest.raises(TypeError, match="history"):
+            Sampler([FakeBackend()], history=bad)
+    with pytest.raises(TypeError, match="interval"):
+        Sampler([FakeBackend()], interval=True)
 
 
 def test_thread_samples_calls_back_and_stops():

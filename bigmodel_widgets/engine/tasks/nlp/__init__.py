@@ -2,19 +2,26 @@
 
 classifier.py wraps tokenizer + model; training.py fine-tunes and caches it; tflite.py
 compresses it; explain.py shows which words drive a prediction.
+
+Kept for one release: ``Prediction`` (now ``TextPrediction``).
 """
 from __future__ import annotations
 
+from ..._aliases import module_aliases
 from . import classifier, explain, tflite, training
 from .classifier import (  # the chapter reads as bmw.nlp.<name>
     LABELS,
-    Prediction,
-    TextClassifierBase,
     BertTextClassifier,
+    TextClassifierBase,
+    TextPrediction,
     check_text,
-    load_tokenizer,
     load_bert,
+    load_tokenizer,
     softmax,
 )
 
-__all__ = ['classifier', 'explain', 'tflite', 'training', 'LABELS', 'Prediction', 'TextClassifierBase', 'BertTextClassifier', 'check_text', 'load_tokenizer', 'load_bert', 'softmax']
+__all__ = ["classifier", "explain", "tflite", "training", "LABELS", "TextPrediction",
+           "TextClassifierBase", "BertTextClassifier", "check_text", "load_tokenizer",
+           "load_bert", "softmax"]
+
+__getattr__ = module_aliases(__name__, {"Prediction": "TextPrediction"})

@@ -9,6 +9,7 @@ in :mod:`.explain`.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -17,10 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ... import backend, data
+from ... import backend, checks, data
+from ..._aliases import module_aliases
 
-__all__ = ["LABELS", "Prediction", "TextClassifierBase", "BertTextClassifier", "check_text",
+__all__ = ["LABELS", "TextPrediction", "TextClassifierBase", "BertTextClassifier", "check_text",
            "load_tokenizer", "load_bert", "softmax"]
+
+# Kept for one release: vision and speech had a Prediction too; this one is TextPrediction.
+__getattr__ = module_aliases(__name__, {"Prediction": "TextPrediction"})
 
 LABELS = ("rotten", "fresh")  # index = Rotten Tomatoes label (1 = fresh)
 _META = "bmw_nlp.json"  # written last when saving: its presence marks a complete save
@@ -74,7 +79,7 @@ def load_bert(path=None, num_labels: int = 2):
 
 
 @dataclass(frozen=True)
-class Prediction:
+class TextPrediction:
     """One classified sentence; ``scores`` (one per token) is filled by an explanation method."""
 
     text: str
@@ -95,8 +100,7 @@ class TextClassifierBase:
     kind = "base"
 
     def __init__(self, tokenizer, max_length: int = 64, labels=LABELS):
-        if not isinstance(max_length, int) or isinstance(max_length, bool) or not 8 <= max_length <= 512:
-            raise ValueError(f"max_length must be an int in [8, 512], got {max_length!r}")
+        max_length = checks.int_in_range(max_length, name="max_length", low=8, high=512)
         self.tokenizer, self.max_length, self.labels = tokenizer, max_length, tuple(labels)
 
     def encode(self, texts) -> dict:
@@ -112,6 +116,7 @@ class TextClassifierBase:
 
     def predict_proba(self, texts, batch_size: int = 32) -> np.ndarray:
         """(n, len(labels)) probabilities."""
+        batch_size = checks.positive_int(batch_size, name="batch_size")
         enc = self.encode(texts)
         n = len(enc["input_ids"])
         parts = [self.logits({k: v[i:i + batch_size] for k, v in enc.items()})
@@ -126,12 +131,13 @@ class TextClassifierBase:
         kept = enc["input_ids"][0][: int(enc["attention_mask"][0].sum())]
         return self.tokenizer.convert_ids_to_tokens(kept.tolist()), len(full) > self.max_length, len(full)
 
-    def predict(self, text) -> Prediction:
+    def predict(self, text) -> TextPrediction:
+        """Label, probabilities and the wordpieces the model read (no explanation scores)."""
         text = check_text(text)
         probs = self.predict_proba([text])[0]
         toks, truncated, n_full = self.tokens(text)
-        return Prediction(text=text, label=self.labels[int(np.argmax(probs))],
-                          probabilities={l: float(p) for l, p in zip(self.labels, probs)},
+        return TextPrediction(text=text, label=self.labels[int(np.argmax(probs))],
+                          probabilities={lab: float(p) for lab, p in zip(self.labels, probs)},
                           tokens=tuple(toks), truncated=truncated, n_wordpieces=n_full,
                           max_length=self.max_length, model=self.kind)
 
@@ -146,7 +152,7 @@ class BertTextClassifier(TextClassifierBase):
         self.model = model
 
     @classmethod
-    def from_checkpoint(cls, path=None, max_length: int = 64) -> "BertTextClassifier":
+    def from_checkpoint(cls, path=None, max_length: int = 64) -> BertTextClassifier:
         return cls(load_bert(path, num_labels=len(LABELS)), load_tokenizer(path), max_length)
 
     def logits(self, encoded: dict) -> np.ndarray:
@@ -160,8 +166,12 @@ class BertTextClassifier(TextClassifierBase):
         return att[0, :, 0, :n].mean(axis=0)
 
     # ---- save / load (atomic: a half-written folder never looks complete) ----------------
-    def save(self, path, extra_files: dict | None = None) -> Path:
-        """Weights, config and tokenizer into folder ``path``; ``extra_files`` name -> text."""
+    def save(self, path, *, extra_files: dict | None = None) -> Path:
+        """Weights, config and tokenizer into folder ``path``; ``extra_files`` name -> text.
+
+        The metadata file, written last, holds a checksum of every other file, so
+        :meth:`load` refuses a folder any file of which was damaged afterwards.
+        """
         path = Path(path)
         tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -169,23 +179,37 @@ class BertTextClassifier(TextClassifierBase):
         self.tokenizer.save_pretrained(str(tmp))
         for name, text in (extra_files or {}).items():
             (tmp / name).write_text(text)
-        (tmp / _META).write_text(json.dumps({"max_length": self.max_length, "labels": list(self.labels)}))
+        files = {p.name: _sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()}
+        (tmp / _META).write_text(json.dumps({"max_length": self.max_length,
+                                             "labels": list(self.labels), "files": files}))
         shutil.rmtree(path, ignore_errors=True)
         os.replace(tmp, path)
         return path
 
     @classmethod
-    def load(cls, path) -> "BertTextClassifier":
+    def load(cls, path) -> BertTextClassifier:
         """Load a folder written by :meth:`save`; FileNotFoundError/OSError if it is incomplete."""
         path = Path(path)
         meta_file = path / _META
         if not meta_file.exists():
             raise FileNotFoundError(f"{path} is not a saved classifier (no {_META})")
         meta = json.loads(meta_file.read_text())
+        for name, digest in meta.get("files", {}).items():  # older saves have no checksums
+            if _sha256(path / name) != digest:
+                raise OSError(f"{path / name} does not match the checksum saved with it "
+                              "(damaged or truncated)")
         weights = path / "tf_model.h5"
         _check_h5(weights)
         return cls(load_bert(path, num_labels=len(meta["labels"])), load_tokenizer(path),
                    int(meta["max_length"]), meta["labels"])
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def _check_h5(path: Path) -> None:

@@ -5,7 +5,7 @@ import dataclasses
 
 import numpy as np
 
-from .classifier import BertTextClassifier, Prediction, TextClassifierBase, check_text
+from .classifier import BertTextClassifier, TextClassifierBase, TextPrediction, check_text
 
 __all__ = ["METHODS", "occlusion", "classify"]
 
@@ -38,7 +38,7 @@ def occlusion(clf: TextClassifierBase, text: str) -> np.ndarray:
     return scores
 
 
-def classify(clf: TextClassifierBase, text, method: str | None = "occlusion") -> Prediction:
+def classify(clf: TextClassifierBase, text, method: str | None = "occlusion") -> TextPrediction:
     """Probabilities, wordpieces and (unless ``method`` is None) one score per wordpiece."""
     if not isinstance(clf, TextClassifierBase):
         raise TypeError(f"clf must be a text classifier, got {type(clf).__name__}")

@@ -1,21 +1,33 @@
 """Fine-tuning MiniLM on Rotten Tomatoes: fixed-seed splits, per-step progress, evaluation and a
-cached fine-tuned model so notebooks and widgets do not retrain every time."""
+cached fine-tuned model so notebooks and widgets do not retrain every time.
+
+The fine-tuned model is an entry of the engine cache (``engine/cache.py``, kind
+``nlp-finetuned``): keyed by the config, written atomically, and a damaged folder is noted in
+one line and retrained. Kept for one release: ``evaluate`` (now ``evaluate_text_classifier``).
+"""
 from __future__ import annotations
 
 import hashlib
 import json
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ... import backend, data
-from ...training import Progress, set_seed, stratified_split
+from ... import backend, cache, checks, data
+from ..._aliases import module_aliases
+from ...training import Progress, set_seed, stratified_split, training_clock
 from .classifier import BertTextClassifier, TextClassifierBase
 
-__all__ = ["FineTuneConfig", "rotten_tomatoes_splits", "fine_tune", "evaluate",
+__all__ = ["FineTuneConfig", "rotten_tomatoes_splits", "fine_tune", "evaluate_text_classifier",
            "finetuned_classifier", "cache_path"]
+
+__getattr__ = module_aliases(__name__, {"evaluate": "evaluate_text_classifier"})
+
+_VERSION = 1  # bump when the training recipe or the saved folder's layout changes
+_CHECKPOINT = "all-MiniLM-L6-v2"  # the offline checkpoint every fine-tune starts from
+_METRICS = "metrics.json"
+_NAME = "minilm-rotten-tomatoes"
 
 
 @dataclass(frozen=True)
@@ -37,35 +49,34 @@ class FineTuneConfig:
 
     def __post_init__(self):
         for name in ("n_train", "n_val", "n_test", "epochs", "batch_size"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name} must be a positive int, got {v!r}")
+            checks.positive_int(getattr(self, name), name=name)
         if self.n_train + self.n_val + self.n_test > 12808:
             raise ValueError("n_train + n_val + n_test must be at most 12,808 (the corpus size)")
-        if not 8 <= self.max_length <= 512:
-            raise ValueError(f"max_length must be in [8, 512], got {self.max_length}")
-        if not 0 < self.learning_rate < 1:
-            raise ValueError(f"learning_rate must be in (0, 1), got {self.learning_rate}")
-        if not 0 <= self.warmup_fraction < 1:
-            raise ValueError(f"warmup_fraction must be in [0, 1), got {self.warmup_fraction}")
-        if self.steps_per_epoch is not None and self.steps_per_epoch < 1:
-            raise ValueError(f"steps_per_epoch must be None or >= 1, got {self.steps_per_epoch}")
+        checks.int_in_range(self.max_length, name="max_length", low=8, high=512)
+        checks.number_in_range(self.learning_rate, name="learning_rate", low=0.0, high=1.0,
+                               low_open=True, high_open=True)
+        checks.number_in_range(self.warmup_fraction, name="warmup_fraction", low=0.0, high=1.0,
+                               high_open=True)
+        checks.non_negative_int(self.seed, name="seed")
+        if self.steps_per_epoch is not None:
+            checks.positive_int(self.steps_per_epoch, name="steps_per_epoch")
 
     @classmethod
-    def quick(cls) -> "FineTuneConfig":
+    def quick(cls) -> FineTuneConfig:
         """A few steps at short length: for tests, CI and BMW_QUICK=1 notebooks."""
         return cls(n_train=64, n_val=32, n_test=64, max_length=32, epochs=1, batch_size=16,
                    steps_per_epoch=4)
 
     @classmethod
-    def default(cls) -> "FineTuneConfig":
-        return cls.quick() if backend.quick_mode() else cls()
+    def default(cls, *, quick: bool = False) -> FineTuneConfig:
+        """:meth:`quick` when ``quick`` (the caller decides: a notebook passes its QUICK)."""
+        return cls.quick() if checks.boolean(quick, name="quick") else cls()
 
     def to_config(self) -> dict:
         return asdict(self)
 
     @classmethod
-    def from_config(cls, config: dict) -> "FineTuneConfig":
+    def from_config(cls, config: dict) -> FineTuneConfig:
         return cls(**config)
 
     def key(self) -> str:
@@ -110,36 +121,18 @@ def _warmup_linear_decay(peak: float, total_steps: int, warmup_fraction: float):
     return _Schedule()
 
 
-def _step_reporter(progress: Progress, total_steps: int, epoch_times: list):
-    keras = backend.keras()
-
-    class _Report(keras.callbacks.Callback):
-        # per step, not per epoch: one epoch is minutes on a laptop CPU
-        def on_train_begin(self, logs=None):
-            self.done = 0
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.t0 = time.perf_counter()
-            self.epoch = epoch
-
-        def on_train_batch_end(self, batch, logs=None):
-            self.done += 1
-            if progress is not None:
-                info = {k: float(v) for k, v in (logs or {}).items()}
-                progress(self.done, total_steps, dict(info, epoch=self.epoch + 1))
-
-        def on_epoch_end(self, epoch, logs=None):
-            epoch_times.append(time.perf_counter() - self.t0)
-
-    return _Report()
-
-
-def fine_tune(clf: BertTextClassifier, train, val=None, config: FineTuneConfig | None = None,
+def fine_tune(clf: BertTextClassifier, train, *, val=None, config: FineTuneConfig | None = None,
               progress: Progress = None) -> dict:
-    """Train ``clf.model`` in place; returns {'epoch_s': [...], 'history': {...}}."""
-    config = config or FineTuneConfig.default()
+    """Train ``clf.model`` in place; returns {'epoch_s': [...], 'history': {...}}.
+
+    ``progress(done, total, logs)`` after every step (one epoch is minutes on a laptop CPU).
+    ``config`` defaults to the full :class:`FineTuneConfig`.
+    """
+    config = FineTuneConfig() if config is None else config
     if not isinstance(clf, BertTextClassifier):
         raise TypeError(f"clf must be a BertTextClassifier, got {type(clf).__name__}")
+    if not isinstance(config, FineTuneConfig):
+        raise TypeError(f"config must be a FineTuneConfig, got {type(config).__name__}")
     keras = backend.keras()
     set_seed(config.seed)
     texts, labels = train
@@ -149,64 +142,101 @@ def fine_tune(clf: BertTextClassifier, train, val=None, config: FineTuneConfig |
         steps = min(steps, config.steps_per_epoch)
         keep = steps * config.batch_size
         x, y = {k: v[:keep] for k, v in x.items()}, y[:keep]
-    schedule = _warmup_linear_decay(config.learning_rate, steps * config.epochs, config.warmup_fraction)
+    schedule = _warmup_linear_decay(config.learning_rate, steps * config.epochs,
+                                    config.warmup_fraction)
     clf.model.compile(optimizer=keras.optimizers.Adam(schedule),
                       loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                       metrics=["accuracy"])
     val_data = None
     if val is not None:
         val_data = (clf.encode(list(val[0])), np.asarray(val[1], dtype=np.int64))
-    epoch_s: list[float] = []
+    clock = training_clock(progress=progress, epochs=config.epochs, steps_per_epoch=steps)
     hist = clf.model.fit(x, y, batch_size=config.batch_size, epochs=config.epochs, verbose=0,
-                         validation_data=val_data, shuffle=True,
-                         callbacks=[_step_reporter(progress, steps * config.epochs, epoch_s)])
-    return {"epoch_s": epoch_s, "history": {k: [float(v) for v in vs] for k, vs in hist.history.items()}}
+                         validation_data=val_data, shuffle=True, callbacks=[clock])
+    return {"epoch_s": list(clock.clock.epoch_seconds),
+            "history": {k: [float(v) for v in vs] for k, vs in hist.history.items()}}
 
 
-def evaluate(clf: TextClassifierBase, texts, labels, progress: Progress = None,
-             batch_size: int = 32) -> dict:
-    """Accuracy of any classifier (Keras or TFLite) on ``texts``; {'accuracy', 'n'}."""
+def evaluate_text_classifier(clf: TextClassifierBase, texts, labels, *, progress: Progress = None,
+                             batch_size: int = 32) -> dict:
+    """Accuracy of any text classifier (Keras or TFLite) on ``texts``: {'accuracy', 'n'}."""
+    if not isinstance(clf, TextClassifierBase):
+        raise TypeError(f"clf must be a text classifier, got {type(clf).__name__}")
+    batch_size = checks.positive_int(batch_size, name="batch_size")
     labels = np.asarray(labels)
     if len(texts) != len(labels) or not len(labels):
-        raise ValueError(f"texts and labels must be non-empty and the same length, got {len(texts)} and {len(labels)}")
+        raise ValueError("texts and labels must be non-empty and the same length, got "
+                         f"{len(texts)} and {len(labels)}")
     correct = 0
     for i in range(0, len(labels), batch_size):
         probs = clf.predict_proba(list(texts[i:i + batch_size]), batch_size=batch_size)
         correct += int((probs.argmax(axis=1) == labels[i:i + batch_size]).sum())
         if progress is not None:
-            progress(min(i + batch_size, len(labels)), len(labels), {"accuracy": correct / min(i + batch_size, len(labels))})
+            done = min(i + batch_size, len(labels))
+            progress(done, len(labels), {"accuracy": correct / done})
     return {"accuracy": correct / len(labels), "n": int(len(labels))}
 
 
+def _parts(config: FineTuneConfig) -> dict:
+    """What decides the fine-tuned weights: the checkpoint and the whole config."""
+    return {"checkpoint": _CHECKPOINT, "config": config.to_config()}
+
+
+def _entry(config: FineTuneConfig) -> cache.CacheEntry:
+    return cache.CacheEntry.for_parts(kind="nlp-finetuned", version=_VERSION, name=_NAME,
+                                      parts=_parts(config))
+
+
 def cache_path(config: FineTuneConfig) -> Path:
-    return Path(backend.cache_dir()) / "nlp" / f"minilm-rotten-tomatoes-{config.key()}"
+    """Where the fine-tuned model for ``config`` is kept (a folder)."""
+    entry = _entry(config)
+    return entry.path if entry.path is not None else entry.candidates()[0]
 
 
-def finetuned_classifier(config: FineTuneConfig | None = None, progress: Progress = None,
+def _save(value: tuple[BertTextClassifier, dict], path: Path) -> None:
+    clf, metrics = value
+    clf.save(path, extra_files={_METRICS: json.dumps(metrics)})
+
+
+def _load(path: Path) -> tuple[BertTextClassifier, dict]:
+    clf = BertTextClassifier.load(path)  # checks every file against the checksums saved with it
+    metrics = json.loads((path / _METRICS).read_text())
+    if not isinstance(metrics, dict) or not {"epoch_s", "history", "test_accuracy",
+                                             "n_test"} <= set(metrics):
+        raise ValueError(f"{_METRICS} does not hold the training metrics")
+    return clf, metrics
+
+
+def finetuned_classifier(config: FineTuneConfig | None = None, *, progress: Progress = None,
                          use_cache: bool = True) -> tuple[BertTextClassifier, dict]:
     """The fine-tuned classifier and an info dict: loaded from the cache, or trained and cached.
 
-    A corrupt or incomplete cached model is reported in ``info['retrained_because']`` and
-    retrained; it never crashes the caller.
+    ``info`` holds the config, ``path``, ``from_cache``, ``epoch_s``, ``history``,
+    ``test_accuracy`` and ``n_test``. A damaged cached model is noted in one line, reported in
+    ``info['retrained_because']`` and retrained; it never crashes the caller. ``config``
+    defaults to the full :class:`FineTuneConfig` (pass ``FineTuneConfig.default(quick=...)``).
     """
-    config = config or FineTuneConfig.default()
-    path = cache_path(config)
-    info = {"config": config.to_config(), "path": str(path), "from_cache": False}
-    metrics_file = path / "metrics.json"
-    if use_cache and path.exists():
-        try:
-            clf = BertTextClassifier.load(path)
-            info.update(json.loads(metrics_file.read_text()), from_cache=True)
-            return clf, info
-        except (OSError, ValueError, KeyError) as exc:  # h5py raises OSError subclasses
-            info["retrained_because"] = f"cached model at {path} is unreadable: {exc}"
-    splits = rotten_tomatoes_splits(config)
-    clf = BertTextClassifier.from_checkpoint(max_length=config.max_length)
-    trained = fine_tune(clf, splits["train"], splits["val"], config, progress)
-    test = evaluate(clf, *splits["test"])
-    info.update(epoch_s=trained["epoch_s"], history=trained["history"],
-                test_accuracy=test["accuracy"], n_test=test["n"])
-    if use_cache:
-        metrics = {k: info[k] for k in ("epoch_s", "history", "test_accuracy", "n_test")}
-        clf.save(path, extra_files={"metrics.json": json.dumps(metrics)})
+    config = FineTuneConfig() if config is None else config
+    if not isinstance(config, FineTuneConfig):
+        raise TypeError(f"config must be a FineTuneConfig, got {type(config).__name__}")
+    use_cache = checks.boolean(use_cache, name="use_cache")
+
+    def build() -> tuple[BertTextClassifier, dict]:
+        splits = rotten_tomatoes_splits(config)
+        clf = BertTextClassifier.from_checkpoint(max_length=config.max_length)
+        trained = fine_tune(clf, splits["train"], val=splits["val"], config=config,
+                            progress=progress)
+        test = evaluate_text_classifier(clf, *splits["test"])
+        return clf, {"epoch_s": trained["epoch_s"], "history": trained["history"],
+                     "test_accuracy": test["accuracy"], "n_test": test["n"]}
+
+    outcome = cache.fetch_or_build(kind="nlp-finetuned", version=_VERSION, name=_NAME,
+                                   parts=_parts(config), build=build, save=_save, load=_load,
+                                   progress=progress, use_cache=use_cache)
+    clf, metrics = outcome.value
+    info = {"config": config.to_config(), "from_cache": outcome.from_cache,
+            "path": str(outcome.path if outcome.path is not None else cache_path(config)),
+            **metrics}
+    if outcome.note and not outcome.from_cache:
+        info["retrained_because"] = outcome.note
     return clf, info

@@ -7,17 +7,25 @@ from __future__ import annotations
 
 from . import frontend, models, recognizer
 from .recognizer import (  # the chapter reads as bmw.speech.<name>
-    SpeechSplit,
-    Prediction,
+    CACHE_VERSION,
+    DIGITS,
+    FULL_EPOCHS,
+    MIN_FRAMES,
+    N_FEATURES,
+    QUICK_EPOCHS,
+    SpeechPrediction,
     SpeechRecognizer,
-    load_split,
+    SpeechSplit,
     check_sequences,
+    load_split,
     pad_batch,
     train,
     trained_recognizer,
-    MIN_FRAMES,
-    N_FEATURES,
-    DIGITS,
 )
 
-__all__ = ['frontend', 'models', 'recognizer', 'SpeechSplit', 'Prediction', 'SpeechRecognizer', 'load_split', 'check_sequences', 'pad_batch', 'train', 'trained_recognizer', 'MIN_FRAMES', 'N_FEATURES', 'DIGITS']
+__all__ = ["frontend", "models", "recognizer", "SpeechSplit", "SpeechPrediction",
+           "SpeechRecognizer", "load_split", "check_sequences", "pad_batch", "train",
+           "trained_recognizer", "MIN_FRAMES", "N_FEATURES", "DIGITS", "FULL_EPOCHS",
+           "QUICK_EPOCHS", "CACHE_VERSION"]
+
+Prediction = SpeechPrediction  # alias for one release (not in __all__)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ... import backend
+from ...checks import boolean, number_in_range, positive_int
 
 __all__ = ["FRONTEND_RATE", "N_FFT", "HOP", "N_MELS", "N_MFCC", "Waveform", "Features",
            "read_wav", "prepare_waveform", "features", "mfcc", "slaney_mel_matrix", "synth_tone",
@@ -78,17 +79,18 @@ def read_wav(source) -> Waveform:
 
 def min_samples(rate: int = FRONTEND_RATE) -> int:
     """Fewest samples (at ``rate``) that give the 3 frames the Conv1D kernel needs."""
+    rate = positive_int(rate, name="rate (Hz)")
     return int(np.ceil((2 * HOP + 1) * rate / FRONTEND_RATE))
 
 
-def prepare_waveform(samples, rate: int, mix_stereo: bool = False) -> Waveform:
+def prepare_waveform(samples, rate: int, *, mix_stereo: bool = False) -> Waveform:
     """Check audio and bring it to the front end's mono 22,050 Hz.
 
     Raises ValueError for empty, NaN/inf, silent, too short or (unless ``mix_stereo``)
     multi-channel audio, or a non-positive sample rate. Resampling and mixing are noted.
     """
-    if isinstance(rate, bool) or not isinstance(rate, (int, np.integer)) or rate <= 0:
-        raise ValueError(f"rate must be a positive integer number of Hz, got {rate!r}")
+    rate = positive_int(rate, name="rate (Hz)")
+    mix_stereo = boolean(mix_stereo, name="mix_stereo")
     x = np.asarray(samples, dtype=np.float32)
     notes = []
     if x.size == 0:
@@ -136,7 +138,8 @@ def _mel_to_hz(m):
     return np.where(m >= 15.0, 1000.0 * np.exp((np.log(6.4) / 27.0) * (m - 15.0)), m * 200.0 / 3)
 
 
-def slaney_mel_matrix(rate: int = FRONTEND_RATE, n_fft: int = N_FFT, n_mels: int = N_MELS) -> np.ndarray:
+def slaney_mel_matrix(*, rate: int = FRONTEND_RATE, n_fft: int = N_FFT,
+                      n_mels: int = N_MELS) -> np.ndarray:
     """(n_fft//2+1, n_mels) Slaney-scale, area-normalised triangles (librosa's default
     filterbank; tf.signal's own matrix uses the HTK scale with unit-height triangles)."""
     fft_hz = np.linspace(0, rate / 2, n_fft // 2 + 1)
@@ -189,18 +192,19 @@ def features(wave: Waveform) -> Features:
                     np.arange(n) * HOP / FRONTEND_RATE, FRONTEND_RATE, wave.notes)
 
 
-def mfcc(samples, rate: int, mix_stereo: bool = False) -> np.ndarray:
+def mfcc(samples, rate: int, *, mix_stereo: bool = False) -> np.ndarray:
     """(frames, 13) MFCCs of raw audio: checks, resamples to 22,050 Hz, runs the front end."""
-    return features(prepare_waveform(samples, rate, mix_stereo)).mfcc
+    return features(prepare_waveform(samples, rate, mix_stereo=mix_stereo)).mfcc
 
 
-def synth_tone(freq_hz: float = 440.0, seconds: float = 0.5, rate: int = FRONTEND_RATE,
+def synth_tone(freq_hz: float = 440.0, seconds: float = 0.5, rate: int = FRONTEND_RATE, *,
                amplitude: float = 0.5) -> np.ndarray:
     """A pure sine tone with 10 ms fades: a known input for tests and demos."""
-    if freq_hz <= 0 or freq_hz >= rate / 2:
-        raise ValueError(f"freq_hz must be between 0 and rate/2 = {rate / 2}, got {freq_hz}")
-    if seconds <= 0:
-        raise ValueError(f"seconds must be positive, got {seconds}")
+    rate = positive_int(rate, name="rate (Hz)")
+    freq_hz = number_in_range(freq_hz, name="freq_hz", low=0.0, high=rate / 2, low_open=True,
+                              high_open=True)
+    seconds = number_in_range(seconds, name="seconds", low=0.0, low_open=True)
+    amplitude = number_in_range(amplitude, name="amplitude", low=0.0, high=1.0)
     t = np.arange(int(seconds * rate)) / rate
     x = amplitude * np.sin(2 * np.pi * freq_hz * t)
     fade = np.minimum(1.0, np.minimum(t, t[-1] - t) / 0.01)

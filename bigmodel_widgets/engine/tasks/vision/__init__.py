@@ -1,38 +1,34 @@
 """Chapter 5, computer vision: the text's CNN and a stronger one on real digits.
 
-models.py trains, saves and caches the CNNs; preprocess.py turns any image into the model's
-input and a prediction. Decoding images is the engine core's job (engine/images.py).
+models.py builds, augments and saves the CNNs; training.py trains, evaluates and caches them;
+preprocess.py turns any image into the model's input and a prediction. Decoding images is the
+engine core's job (engine/images.py), the digits split too (engine/splits.py).
 """
 from __future__ import annotations
 
-from . import models, preprocess
-from .models import (  # the chapter reads as bmw.vision.<name>
+# Re-exported so notebooks reach the whole chapter as ``bmw.vision.<name>``.
+from ...images import ImageInputError, decode_image, read_image, sample_path, to_rgb
+from ...splits import DigitSplit
+from . import models, preprocess, training
+from .models import (
+    FULL_EPOCHS,
     INPUT_SHAPE,
     MODEL_KINDS,
-    DigitData,
-    TrainResult,
-    Evaluation,
-    Augment,
+    QUICK_TRAIN,
     RECIPES,
-    FULL_EPOCHS,
-    load_digit_data,
-    digits_to_input,
+    Augment,
     build_cnn,
+    digits_to_input,
+    load_digit_data,
+    load_model,
+    pipeline_augment,
     random_affine,
     recipe_augment,
-    train_cnn,
-    evaluate,
     save_model,
-    load_model,
-    pretrained_cnn,
-    pipeline_augment,
-    ImageInputError,
-    decode_image,
-    read_image,
-    sample_path,
-    to_rgb,
+)
+from .preprocess import (
+    DigitPrediction,
     DigitPrep,
-    Prediction,
     classify_digit,
     load_any,
     predict_probs,
@@ -41,5 +37,18 @@ from .models import (  # the chapter reads as bmw.vision.<name>
     resize,
     top_k,
 )
+from .training import CnnTrainResult, DigitEvaluation, evaluate, pretrained_cnn, train_cnn
 
-__all__ = ['models', 'preprocess', 'INPUT_SHAPE', 'MODEL_KINDS', 'DigitData', 'TrainResult', 'Evaluation', 'Augment', 'RECIPES', 'FULL_EPOCHS', 'load_digit_data', 'digits_to_input', 'build_cnn', 'random_affine', 'recipe_augment', 'train_cnn', 'evaluate', 'save_model', 'load_model', 'pretrained_cnn', 'pipeline_augment', 'ImageInputError', 'decode_image', 'read_image', 'sample_path', 'to_rgb', 'DigitPrep', 'Prediction', 'classify_digit', 'load_any', 'predict_probs', 'prepare_digit', 'prepare_photo', 'resize', 'top_k']
+__all__ = ["models", "preprocess", "training", "INPUT_SHAPE", "MODEL_KINDS", "RECIPES",
+           "FULL_EPOCHS", "QUICK_TRAIN", "Augment", "DigitSplit", "CnnTrainResult",
+           "DigitEvaluation", "load_digit_data", "digits_to_input", "build_cnn", "random_affine",
+           "recipe_augment", "pipeline_augment", "train_cnn", "evaluate", "save_model",
+           "load_model", "pretrained_cnn", "ImageInputError", "decode_image", "read_image",
+           "sample_path", "to_rgb", "DigitPrep", "DigitPrediction", "classify_digit", "load_any",
+           "predict_probs", "prepare_digit", "prepare_photo", "resize", "top_k"]
+
+# Old names, aliases for one release (not in __all__: no two public things share a name).
+DigitData = DigitSplit
+Prediction = DigitPrediction
+Evaluation = DigitEvaluation
+TrainResult = CnnTrainResult

@@ -1,72 +1,66 @@
-"""Chapter 5's engine: the text's CNN and a stronger one, trained on real handwritten digits.
+"""Chapter 5's models: the text's CNN and a stronger one, their recipes, augmentation hooks, files.
 
-Data: the 5,000 real MNIST digits of the offline catalogue, split 80/20 stratified, padded from
-28x28 to the text's 32x32 and repeated to 3 channels. Training takes an optional augmentation
-hook, ``augment(batch_uint8 (N, 28, 28), rng) -> batch``, applied to each training batch; a
-``progress(done, total, info)`` callable sees every epoch. Models save as the text does
-(``model.h5``) and as ``.keras``. Inference lives in :mod:`.preprocess`.
+Data: the 5,000 real MNIST digits of the offline catalogue, split once for every chapter
+(``engine/splits.py``), padded from 28x28 to the text's 32x32 and repeated to 3 channels.
+Training (with an optional augmentation hook ``augment(batch_uint8 (N, 28, 28), rng) -> batch``)
+lives in :mod:`.training`; inference in :mod:`.preprocess`. Models save as the text does
+(``model.h5``) and as ``.keras``.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import time
 import warnings
-from dataclasses import dataclass, field
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import numpy as np
 
-from ... import backend, data as catalogue
+from ... import backend
+from ...checks import number_in_range, one_of
 from ...files import atomic_path
-from ...training import Progress, epochs_for, keras_progress_callback, set_seed, stratified_split
-# Re-exported so notebooks reach the whole chapter as ``bmw.vision.<name>``.
-from ...images import ImageInputError, decode_image, read_image, sample_path, to_rgb
-from .preprocess import (DigitPrep, Prediction, classify_digit, load_any, predict_probs,
-                                prepare_digit, prepare_photo, resize, top_k)
+from ...splits import DigitSplit, mnist5k_split
+from ...training import set_seed
 
-__all__ = ["INPUT_SHAPE", "MODEL_KINDS", "DigitData", "TrainResult", "Evaluation", "Augment",
-           "RECIPES", "FULL_EPOCHS", "load_digit_data", "digits_to_input", "build_cnn", "random_affine", "recipe_augment", "train_cnn",
-           "evaluate", "save_model", "load_model", "pretrained_cnn", "pipeline_augment",
-           "ImageInputError", "decode_image", "read_image", "sample_path", "to_rgb", "DigitPrep",
-           "Prediction", "classify_digit", "load_any", "predict_probs", "prepare_digit",
-           "prepare_photo", "resize", "top_k"]
+__all__ = ["INPUT_SHAPE", "MODEL_KINDS", "RECIPES", "FULL_EPOCHS", "QUICK_TRAIN", "Augment",
+           "DigitSplit", "load_digit_data", "digits_to_input", "build_cnn", "random_affine",
+           "recipe_augment", "pipeline_augment", "save_model", "load_model"]
 
 INPUT_SHAPE = (32, 32, 3)  # the text's input size
-MODEL_KINDS = ("seed", "strong")
+# "text": the text's own CNN; "strong": a deeper one. ("seed" was the old name of "text".)
+MODEL_KINDS = ("text", "strong")
 # Full-run training recipes, tuned on the held-out split (benchmark: bench/vision.py). Both
 # decay the rate along a cosine; the text's small CNN gets smaller batches, a higher starting
 # rate and milder augmentation, as it underfits augmented digits otherwise.
 RECIPES = {
-    "seed": {"epochs": 25, "batch_size": 32, "learning_rate": 2e-3, "schedule": "cosine",
+    "text": {"epochs": 25, "batch_size": 32, "learning_rate": 2e-3, "schedule": "cosine",
              "augment": {"max_degrees": 10.0, "max_shift": 1.5, "scale": (0.93, 1.07)}},
     "strong": {"epochs": 20, "batch_size": 64, "learning_rate": 1e-3, "schedule": "cosine",
                "augment": {"max_degrees": 12.0, "max_shift": 2.0, "scale": (0.9, 1.1)}},
 }
 FULL_EPOCHS = {kind: r["epochs"] for kind, r in RECIPES.items()}
-QUICK_TRAIN = 600  # quick mode (BMW_QUICK=1) trains on this many images for one epoch
+QUICK_TRAIN = 600  # quick runs (quick=True) train on this many images for one epoch
 
 Augment = Callable[[np.ndarray, np.random.Generator], np.ndarray]
 
-
-@dataclass
-class DigitData:
-    """Raw 28x28 uint8 digits and int64 labels, split once and reused by every experiment."""
-
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
+# alias for one release: the digits split is the engine core's DigitSplit
+DigitData = DigitSplit
 
 
-def load_digit_data(test_fraction: float = 0.2, seed: int = 0) -> DigitData:
-    """MNIST-5k split into train and held-out test, the same class balance in each."""
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
-    x, y = catalogue.load_mnist5k()
-    train, test = stratified_split(y, (1.0 - test_fraction, test_fraction), seed=seed)
-    return DigitData(x[train], y[train], x[test], y[test])
+def _kind(kind: str) -> str:
+    """``kind`` checked against :data:`MODEL_KINDS`; the old name "seed" warns and means "text"."""
+    if kind == "seed":
+        warnings.warn("kind='seed' is now kind='text' (the text's own CNN); 'seed' goes in the "
+                      "next release", DeprecationWarning, stacklevel=3)
+        return "text"
+    return one_of(kind, name="kind", choices=MODEL_KINDS)
+
+
+def load_digit_data(*, test_fraction: float = 0.2, seed: int = 0) -> DigitSplit:
+    """MNIST-5k split into train and held-out test, the same class balance in each.
+
+    The engine core's one split (:func:`engine.splits.mnist5k_split`), shared with chapters
+    2 and 3, so accuracies are comparable across notebooks.
+    """
+    return mnist5k_split(seed=seed, test_fraction=test_fraction)
 
 
 def digits_to_input(x: np.ndarray) -> np.ndarray:
@@ -78,15 +72,15 @@ def digits_to_input(x: np.ndarray) -> np.ndarray:
     return np.repeat(padded[..., None], 3, axis=3)
 
 
-def build_cnn(kind: str = "seed", seed: int = 0, learning_rate: float = 1e-3):
-    """'seed': the text's CNN (Conv2D 32 3x3 relu -> MaxPool 2 -> Flatten -> Dense 10 softmax).
+def build_cnn(kind: str = "text", *, seed: int = 0, learning_rate: float = 1e-3):
+    """'text': the text's CNN (Conv2D 32 3x3 relu -> MaxPool 2 -> Flatten -> Dense 10 softmax).
     'strong': two 5x5 conv layers, a 128-unit dense layer, dropout. Both compiled with Adam."""
-    if kind not in MODEL_KINDS:
-        raise ValueError(f"kind must be one of {MODEL_KINDS}, got {kind!r}")
+    kind = _kind(kind)
+    learning_rate = number_in_range(learning_rate, name="learning_rate", low=0.0, low_open=True)
     keras = backend.keras()
     set_seed(seed)
     L = keras.layers
-    if kind == "seed":
+    if kind == "text":
         layers = [L.Conv2D(32, (3, 3), activation="relu", input_shape=INPUT_SHAPE),
                   L.MaxPooling2D((2, 2)), L.Flatten(), L.Dense(10, activation="softmax")]
     else:  # LeNet-5's shape with ReLU and dropout: ~7M multiply-adds, affordable on 2 cores
@@ -95,19 +89,25 @@ def build_cnn(kind: str = "seed", seed: int = 0, learning_rate: float = 1e-3):
                   L.Dropout(0.25), L.Dense(128, activation="relu"), L.Dropout(0.25),
                   L.Dense(10, activation="softmax")]
     model = keras.Sequential(layers, name=f"{kind}_cnn")
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
 
-def random_affine(max_degrees: float = 12.0, max_shift: float = 2.0,
+def random_affine(*, max_degrees: float = 12.0, max_shift: float = 2.0,
                   scale: tuple[float, float] = (0.9, 1.1)) -> Augment:
     """A small digit-safe augmentation (no flips: a mirrored 2 is not a 2): rotate, shift, zoom.
 
     Returns ``augment(batch, rng)``; each image draws its own parameters from ``rng``.
     """
-    if max_degrees < 0 or max_shift < 0 or not 0 < scale[0] <= scale[1]:
-        raise ValueError("max_degrees and max_shift must be >= 0 and 0 < scale[0] <= scale[1]")
+    max_degrees = number_in_range(max_degrees, name="max_degrees", low=0.0)
+    max_shift = number_in_range(max_shift, name="max_shift", low=0.0)
+    if not isinstance(scale, (tuple, list)) or len(scale) != 2:
+        raise TypeError(f"scale must be a (low, high) pair, got {scale!r}")
+    low = number_in_range(scale[0], name="scale[0]", low=0.0, low_open=True)
+    high = number_in_range(scale[1], name="scale[1]", low=0.0, low_open=True)
+    if low > high:
+        raise ValueError(f"scale must be (low, high) with 0 < low <= high, got {tuple(scale)}")
 
     def augment(batch: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         import cv2
@@ -116,13 +116,13 @@ def random_affine(max_degrees: float = 12.0, max_shift: float = 2.0,
         h, w = batch.shape[1:3]
         for i, img in enumerate(batch):
             m = cv2.getRotationMatrix2D((w / 2, h / 2), rng.uniform(-max_degrees, max_degrees),
-                                        rng.uniform(*scale))
+                                        rng.uniform(low, high))
             m[:, 2] += rng.uniform(-max_shift, max_shift, size=2)
             out[i] = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
         return out
 
     augment.config = {"name": "random_affine", "max_degrees": max_degrees,  # type: ignore[attr-defined]
-                      "max_shift": max_shift, "scale": list(scale)}
+                      "max_shift": max_shift, "scale": [low, high]}
     return augment
 
 
@@ -151,135 +151,9 @@ def pipeline_augment(pipeline=None) -> Augment:
     return augment
 
 
-def recipe_augment(kind: str = "seed") -> Augment:
+def recipe_augment(kind: str = "text") -> Augment:
     """The augmentation the kind's recipe was tuned with (a :func:`random_affine`)."""
-    if kind not in MODEL_KINDS:
-        raise ValueError(f"kind must be one of {MODEL_KINDS}, got {kind!r}")
-    return random_affine(**RECIPES[kind]["augment"])
-
-
-def _batches(keras, x, y, batch_size, augment, seed):
-    """A Sequence that shuffles each epoch and applies ``augment`` to raw uint8 batches."""
-
-    class _Seq(keras.utils.Sequence):
-        def __init__(self):
-            super().__init__()
-            self.rng = np.random.default_rng(seed)
-            self.order = self.rng.permutation(len(x))
-
-        def __len__(self):
-            return int(np.ceil(len(x) / batch_size))
-
-        def __getitem__(self, i):
-            idx = self.order[i * batch_size: (i + 1) * batch_size]
-            raw = x[idx]
-            if augment is not None:
-                raw = np.asarray(augment(raw, self.rng))
-                if raw.shape != x[idx].shape:
-                    raise ValueError(f"augment changed the batch shape from {x[idx].shape} to "
-                                     f"{raw.shape}; it must return the same shape")
-            return digits_to_input(raw.astype(np.uint8)), y[idx]
-
-        def on_epoch_end(self):
-            self.order = self.rng.permutation(len(x))
-
-    return _Seq()
-
-
-@dataclass
-class Evaluation:
-    accuracy: float
-    confusion: np.ndarray  # (10, 10): rows true class, columns predicted
-    predicted: np.ndarray
-    probs: np.ndarray
-    wrong: np.ndarray  # indices of misclassified test images, most confident mistakes first
-
-
-@dataclass
-class TrainResult:
-    model: object
-    kind: str
-    history: dict
-    epoch_s: list[float]
-    evaluation: Evaluation
-    augment: Optional[dict] = None
-    info: dict = field(default_factory=dict)
-
-    @property
-    def test_accuracy(self) -> float:
-        return self.evaluation.accuracy
-
-
-def evaluate(model, x_raw: np.ndarray, y: np.ndarray, batch_size: int = 256) -> Evaluation:
-    """Accuracy, confusion matrix and misclassified indices on raw 28x28 digits."""
-    y = np.asarray(y)
-    if len(x_raw) != len(y) or len(y) == 0:
-        raise ValueError(f"x_raw and y must be non-empty and of equal length ({len(x_raw)} vs {len(y)})")
-    probs = np.concatenate([predict_probs(model, digits_to_input(x_raw[i: i + batch_size]))
-                            for i in range(0, len(y), batch_size)])
-    pred = probs.argmax(axis=1)
-    n = probs.shape[1]
-    confusion = np.zeros((n, n), np.int64)
-    np.add.at(confusion, (y, pred), 1)
-    wrong = np.flatnonzero(pred != y)
-    wrong = wrong[np.argsort(-probs[wrong, pred[wrong]], kind="stable")]
-    return Evaluation(float(np.mean(pred == y)), confusion, pred, probs, wrong)
-
-
-def train_cnn(kind: str = "seed", data: DigitData | None = None, epochs: int | None = None,
-              batch_size: int | None = None, augment: Augment | None = None, seed: int = 0,
-              progress: Progress = None, max_train: int | None = None,
-              learning_rate: float | None = None, schedule: str | None = None) -> TrainResult:
-    """Build and train a CNN; returns the model, per-epoch times and held-out evaluation.
-
-    ``epochs=None`` means the full schedule, or 1 epoch on ``QUICK_TRAIN`` images in quick
-    mode (BMW_QUICK=1). ``augment`` is applied to each training batch only, never to the test.
-    ``schedule`` is 'constant' or 'cosine' (decay to 0 over the run). Arguments left as None
-    come from the kind's entry in :data:`RECIPES`.
-    """
-    if kind not in MODEL_KINDS:
-        raise ValueError(f"kind must be one of {MODEL_KINDS}, got {kind!r}")
-    if augment is not None and not callable(augment):
-        raise TypeError(f"augment must be a callable (batch, rng) -> batch, got {type(augment).__name__}")
-    recipe = RECIPES[kind]
-    schedule = recipe["schedule"] if schedule is None else schedule
-    batch_size = recipe["batch_size"] if batch_size is None else int(batch_size)
-    learning_rate = recipe["learning_rate"] if learning_rate is None else learning_rate
-    if schedule not in ("constant", "cosine"):
-        raise ValueError(f"schedule must be 'constant' or 'cosine', got {schedule!r}")
-    if not learning_rate > 0:
-        raise ValueError(f"learning_rate must be positive, got {learning_rate!r}")
-    epochs = epochs_for(FULL_EPOCHS[kind], 1) if epochs is None else int(epochs)
-    if epochs < 1 or batch_size < 1:
-        raise ValueError(f"epochs and batch_size must be >= 1, got {epochs}, {batch_size}")
-    data = data or load_digit_data()
-    if max_train is None and backend.quick_mode():
-        max_train = QUICK_TRAIN
-    x, y = data.x_train, data.y_train
-    if max_train is not None:
-        x, y = x[:max_train], y[:max_train]
-    keras = backend.keras()
-    model = build_cnn(kind, seed=seed, learning_rate=learning_rate)
-    times: list[float] = []
-
-    class _Clock(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.t0 = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            times.append(time.perf_counter() - self.t0)
-
-    callbacks = [_Clock(), keras_progress_callback(progress, epochs)]
-    if schedule == "cosine" and epochs > 1:
-        callbacks.append(keras.callbacks.LearningRateScheduler(
-            lambda e, lr: learning_rate * 0.5 * (1 + np.cos(np.pi * e / epochs))))
-    hist = model.fit(_batches(keras, x, y, batch_size, augment, seed), epochs=epochs,
-                     verbose=0, callbacks=callbacks, shuffle=False)
-    ev = evaluate(model, data.x_test, data.y_test)
-    aug_cfg = getattr(augment, "config", {"name": getattr(augment, "__name__", "custom")}) if augment else None
-    return TrainResult(model, kind, {k: [float(v) for v in vs] for k, vs in hist.history.items()},
-                       times, ev, aug_cfg, {"train_images": len(x), "epochs": epochs,
-                                            "schedule": schedule, "learning_rate": learning_rate})
+    return random_affine(**RECIPES[_kind(kind)]["augment"])
 
 
 def save_model(model, path) -> str:
@@ -301,25 +175,3 @@ def load_model(path):
     if not path.endswith((".h5", ".keras")):
         raise ValueError(f"path must end in .h5 or .keras, got {path!r}")
     return backend.keras().models.load_model(path)
-
-
-def pretrained_cnn(kind: str = "seed", augment: Augment | None = None, seed: int = 0,
-                   progress: Progress = None, epochs: int | None = None):
-    """A trained model from the cache directory, training it (with progress) the first time.
-
-    The cache key covers kind, epochs, augmentation config, seed and quick mode, so a quick
-    test model is never mistaken for a fully trained one.
-    """
-    epochs = epochs_for(FULL_EPOCHS[kind], 1) if epochs is None else int(epochs)
-    key = json.dumps({"kind": kind, "epochs": epochs, "seed": seed, "quick": backend.quick_mode(),
-                      "augment": getattr(augment, "config", None) if augment else None},
-                     sort_keys=True)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
-    path = os.path.join(backend.cache_dir(), "vision", f"{kind}_cnn_{digest}.keras")
-    if os.path.exists(path):
-        if progress is not None:
-            progress(epochs, epochs, {"cached": 1})
-        return load_model(path)
-    result = train_cnn(kind, epochs=epochs, augment=augment, seed=seed, progress=progress)
-    save_model(result.model, path)
-    return result.model

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ...checks import int_in_range, positive_int
 from ...images import ImageInputError, read_image, to_rgb
 
-__all__ = ["DigitPrep", "Prediction", "load_any", "resize", "prepare_photo", "prepare_digit",
+__all__ = ["DigitPrep", "DigitPrediction", "load_any", "resize", "prepare_photo", "prepare_digit",
            "top_k", "predict_probs", "classify_digit", "DIGIT_BOX", "MNIST_SIDE"]
 
 MNIST_SIDE = 28  # MNIST digits: a 20x20 box centred by mass in 28x28
@@ -33,7 +34,9 @@ class DigitPrep:
 
 
 @dataclass
-class Prediction:
+class DigitPrediction:
+    """A digit classifier's answer: class probabilities, the top-k and the preprocessing."""
+
     probs: np.ndarray  # (classes,)
     top: list[tuple[int, float]]  # [(class, probability)], best first
     prep: DigitPrep | None = None
@@ -43,7 +46,10 @@ class Prediction:
         return self.top[0][0]
 
 
-def load_any(image, name: str = "image") -> np.ndarray:
+Prediction = DigitPrediction  # alias for one release
+
+
+def load_any(image, *, name: str = "image") -> np.ndarray:
     """A path, encoded bytes or an array -> RGB uint8. The one entry point for user input."""
     from ...images import decode_image
 
@@ -60,15 +66,15 @@ def resize(img: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """Resize to (width, height): INTER_AREA to shrink (no aliasing), INTER_CUBIC to enlarge."""
     import cv2
 
-    w, h = int(size[0]), int(size[1])
-    if w < 1 or h < 1:
-        raise ValueError(f"size must be positive, got {size}")
+    if not isinstance(size, (tuple, list)) or len(size) != 2:
+        raise TypeError(f"size must be a (width, height) pair, got {size!r}")
+    w, h = positive_int(size[0], name="size[0] (width)"), positive_int(size[1], name="size[1] (height)")
     shrinking = w * h < img.shape[0] * img.shape[1]
     out = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC)
     return out
 
 
-def prepare_photo(image, size: int = 32) -> np.ndarray:
+def prepare_photo(image, *, size: int = 32) -> np.ndarray:
     """The text's inference path made correct: RGB, resized, float32 in [0, 1], batch axis."""
     rgb = load_any(image)
     small = resize(rgb, (size, size))
@@ -86,7 +92,7 @@ def _border_median(gray: np.ndarray) -> float:
     return float(np.median(edge))
 
 
-def prepare_digit(image, size: int = 32, invert: bool | None = None) -> DigitPrep:
+def prepare_digit(image, *, size: int = 32, invert: bool | None = None) -> DigitPrep:
     """A user's digit (photo, scan, canvas drawing) -> an MNIST-like (1, size, size, 3) batch.
 
     ``invert=None`` decides from the border: a light background means dark ink, which is
@@ -94,8 +100,9 @@ def prepare_digit(image, size: int = 32, invert: bool | None = None) -> DigitPre
     """
     import cv2
 
-    if size < MNIST_SIDE:
-        raise ValueError(f"size must be at least {MNIST_SIDE}, got {size}")
+    size = int_in_range(size, name="size", low=MNIST_SIDE)
+    if invert is not None and not isinstance(invert, bool):
+        raise TypeError(f"invert must be True, False or None (decide from the border), got {invert!r}")
     rgb = load_any(image)
     steps: dict[str, np.ndarray] = {"input": rgb}
     if max(rgb.shape[:2]) > 512:  # work on a bounded copy: thresholding needs no megapixels
@@ -157,8 +164,7 @@ def prepare_digit(image, size: int = 32, invert: bool | None = None) -> DigitPre
 def top_k(probs, k: int = 3) -> list[tuple[int, float]]:
     """[(class, probability)] for the k most probable classes, best first."""
     probs = np.asarray(probs, dtype=np.float64).ravel()
-    if not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}")
+    k = positive_int(k, name="k")
     order = np.argsort(-probs, kind="stable")[: min(k, len(probs))]
     return [(int(i), float(probs[i])) for i in order]
 
@@ -176,9 +182,9 @@ def predict_probs(model, batch: np.ndarray) -> np.ndarray:
     return np.asarray(model(batch, training=False))
 
 
-def classify_digit(model, image, k: int = 3, invert: bool | None = None) -> Prediction:
+def classify_digit(model, image, *, k: int = 3, invert: bool | None = None) -> DigitPrediction:
     """Prepare ``image`` as a digit and return the model's probabilities and top-k."""
     size = int(model.input_shape[1])
     prep = prepare_digit(image, size=size, invert=invert)
     probs = predict_probs(model, prep.batch)[0]
-    return Prediction(probs=probs, top=top_k(probs, k), prep=prep)
+    return DigitPrediction(probs=probs, top=top_k(probs, k), prep=prep)

@@ -1,6 +1,7 @@
 """Make the small sample images chapter 5's tests and notebook use (deliberately broken ones too).
 
-Run: ``python data/samples/make_samples.py`` (deterministic; rewrites the files next to it).
+Run: ``python scripts/make_samples.py`` (deterministic; rewrites the files in
+``bigmodel_widgets/samples/``, which ship inside the package as package data).
 """
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
+__all__ = ["main"]
+
+HERE = Path(__file__).resolve().parents[1] / "bigmodel_widgets" / "samples"
 
 
 def _digit(text: str, size: int = 96, thickness: int = 9) -> np.ndarray:
