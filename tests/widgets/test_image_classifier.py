@@ -21,7 +21,7 @@ def model():
 @pytest.fixture(scope="module")
 def small_data():
     d = V.load_digit_data()
-    return V.DigitData(d.x_train[:10], d.y_train[:10], d.x_test[:40], d.y_test[:40])
+    return V.DigitSplit(d.x_train[:10], d.y_train[:10], d.x_test[:40], d.y_test[:40])
 
 
 @pytest.fixture

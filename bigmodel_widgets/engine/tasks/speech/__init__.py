@@ -5,6 +5,7 @@ models; frontend.py turns a WAV into MFCC frames.
 """
 from __future__ import annotations
 
+from ..._aliases import module_aliases
 from . import frontend, models, recognizer
 from .recognizer import (  # the chapter reads as bmw.speech.<name>
     CACHE_VERSION,
@@ -28,4 +29,4 @@ __all__ = ["frontend", "models", "recognizer", "SpeechSplit", "SpeechPrediction"
            "trained_recognizer", "MIN_FRAMES", "N_FEATURES", "DIGITS", "FULL_EPOCHS",
            "QUICK_EPOCHS", "CACHE_VERSION"]
 
-Prediction = SpeechPrediction  # alias for one release (not in __all__)
+__getattr__ = module_aliases(__name__, {"Prediction": "SpeechPrediction"})  # for one release

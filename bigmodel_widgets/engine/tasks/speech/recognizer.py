@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..._aliases import module_aliases
 from ... import backend, cache, data, training
 from ...checks import boolean, fraction, int_in_range, non_negative_int, positive_int
 from .models import KERNEL_SIZE, LEARNING_RATES, build_model, check_kind
@@ -131,7 +132,7 @@ class SpeechPrediction:
         return [(int(i), float(self.probabilities[i])) for i in order]
 
 
-Prediction = SpeechPrediction  # alias for one release
+__getattr__ = module_aliases(__name__, {"Prediction": "SpeechPrediction"})  # for one release
 
 
 @dataclass

@@ -7,6 +7,7 @@ engine core's job (engine/images.py), the digits split too (engine/splits.py).
 from __future__ import annotations
 
 # Re-exported so notebooks reach the whole chapter as ``bmw.vision.<name>``.
+from ..._aliases import module_aliases
 from ...images import ImageInputError, decode_image, read_image, sample_path, to_rgb
 from ...splits import DigitSplit
 from . import models, preprocess, training
@@ -47,8 +48,7 @@ __all__ = ["models", "preprocess", "training", "INPUT_SHAPE", "MODEL_KINDS", "RE
            "sample_path", "to_rgb", "DigitPrep", "DigitPrediction", "classify_digit", "load_any",
            "predict_probs", "prepare_digit", "prepare_photo", "resize", "top_k"]
 
-# Old names, aliases for one release (not in __all__: no two public things share a name).
-DigitData = DigitSplit
-Prediction = DigitPrediction
-Evaluation = DigitEvaluation
-TrainResult = CnnTrainResult
+# Old names, kept for one release (not in __all__: no two public things share a name).
+__getattr__ = module_aliases(__name__, {"DigitData": "DigitSplit", "Prediction": "DigitPrediction",
+                                        "Evaluation": "DigitEvaluation",
+                                        "TrainResult": "CnnTrainResult"})

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..._aliases import module_aliases
 from ... import backend
 from ...checks import number_in_range, one_of
 from ...files import atomic_path
@@ -41,8 +42,8 @@ QUICK_TRAIN = 600  # quick runs (quick=True) train on this many images for one e
 
 Augment = Callable[[np.ndarray, np.random.Generator], np.ndarray]
 
-# alias for one release: the digits split is the engine core's DigitSplit
-DigitData = DigitSplit
+# The digits split is the engine core's DigitSplit; the old name is kept for one release.
+__getattr__ = module_aliases(__name__, {"DigitData": "DigitSplit"})
 
 
 def _kind(kind: str) -> str:

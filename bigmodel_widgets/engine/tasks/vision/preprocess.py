@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..._aliases import module_aliases
 from ...checks import int_in_range, positive_int
 from ...images import ImageInputError, read_image, to_rgb
 
@@ -46,7 +47,7 @@ class DigitPrediction:
         return self.top[0][0]
 
 
-Prediction = DigitPrediction  # alias for one release
+__getattr__ = module_aliases(__name__, {"Prediction": "DigitPrediction"})  # for one release
 
 
 def load_any(image, *, name: str = "image") -> np.ndarray:

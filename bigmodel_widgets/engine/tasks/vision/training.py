@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..._aliases import module_aliases
 from ... import backend, cache
 from ...checks import boolean, non_negative_int, number_in_range, one_of, positive_int
 from ...splits import DigitSplit
@@ -63,9 +64,9 @@ class CnnTrainResult:
         return self.evaluation.accuracy
 
 
-# aliases for one release (the old names clashed with other chapters' records)
-Evaluation = DigitEvaluation
-TrainResult = CnnTrainResult
+# Old names kept for one release (they clashed with other chapters' records).
+__getattr__ = module_aliases(__name__, {"Evaluation": "DigitEvaluation",
+                                        "TrainResult": "CnnTrainResult"})
 
 
 def evaluate(model, x_raw: np.ndarray, y: np.ndarray, *, batch_size: int = 256) -> DigitEvaluation:
