@@ -3,6 +3,7 @@
 ``import bigmodel_widgets`` is cheap: it loads no TensorFlow, transformers, OpenCV, NVML or
 ipywidgets. Public names resolve lazily on first use (PEP 562), so notebooks import from here.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -121,15 +122,27 @@ _LAZY = {
 
 # names that are modules themselves rather than attributes of one
 _MODULES = {
-    "augment", "augment_text", "compression", "data", "devices", "doctor", "nlp",
-    "nlp_explain", "nlp_tflite", "nlp_train", "parallel", "sizing", "speech",
-    "speech_frontend", "speech_models", "vision"
+    "augment",
+    "augment_text",
+    "compression",
+    "data",
+    "devices",
+    "doctor",
+    "nlp",
+    "nlp_explain",
+    "nlp_tflite",
+    "nlp_train",
+    "parallel",
+    "sizing",
+    "speech",
+    "speech_frontend",
+    "speech_models",
+    "vision",
 }
 
 # Old public name -> its new public name, kept working for one release (CHANGELOG.md lists them).
 # Using one warns once with a DeprecationWarning naming the new name.
-_ALIASES: dict[str, str] = {
-}
+_ALIASES: dict[str, str] = {}
 
 __all__ = sorted(_LAZY) + ["__version__"]
 
@@ -137,8 +150,12 @@ __all__ = sorted(_LAZY) + ["__version__"]
 def __getattr__(name: str):
     if name in _ALIASES:
         new = _ALIASES[name]
-        warnings.warn(f"bigmodel_widgets.{name} is now bigmodel_widgets.{new}; the old name "
-                      f"goes in the next release", DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            f"bigmodel_widgets.{name} is now bigmodel_widgets.{new}; the old name "
+            f"goes in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return __getattr__(new)
     if name not in _LAZY:
         raise AttributeError(f"module 'bigmodel_widgets' has no attribute {name!r}")

@@ -1,4 +1,5 @@
 """Command line: ``python -m bigmodel_widgets {doctor,sizing,bench,sweep} ...``."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,9 @@ def _print(obj, as_json: bool) -> None:
         print(json.dumps(obj, indent=2, default=str))
         return
     for key, value in obj.items():
-        print(f"{key}: {json.dumps(value, default=str) if isinstance(value, (dict, list)) else value}")
+        print(
+            f"{key}: {json.dumps(value, default=str) if isinstance(value, (dict, list)) else value}"
+        )
 
 
 def _doctor(args) -> int:
@@ -28,8 +31,9 @@ def _sizing(args) -> int:
 
     try:
         config = sizing.preset(args.preset)
-        report = sizing.estimate(config, precision=args.precision, seq_len=args.seq_len,
-                                 batch=args.batch)
+        report = sizing.estimate(
+            config, precision=args.precision, seq_len=args.seq_len, batch=args.batch
+        )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -38,7 +42,9 @@ def _sizing(args) -> int:
         print(f"{report.name}: {report.params:,} parameters ({sizing.format_count(report.params)})")
         for prec, nbytes in report.bytes.items():
             print(f"  weights at {prec:>4}: {sizing.format_bytes(nbytes)}")
-        print(f"  training (Adam, mixed precision): {sizing.format_bytes(report.training['total'])}")
+        print(
+            f"  training (Adam, mixed precision): {sizing.format_bytes(report.training['total'])}"
+        )
         print(f"  serving at {args.precision}: {sizing.format_bytes(report.inference['total'])}")
         for gb, need in report.gpus.items():
             print(f"  {gb} GB GPUs: train >= {need['train']}, serve >= {need['serve']}")
@@ -86,20 +92,39 @@ def _sweep(args) -> int:
     try:
         records = sweep.run(progress=None if args.json else report)
     except KeyboardInterrupt:
-        print(f"interrupted: {len(sweep.results())} points kept in {sweep.cache.root}", file=sys.stderr)
+        print(
+            f"interrupted: {len(sweep.results())} points kept in {sweep.cache.root}",
+            file=sys.stderr,
+        )
         return 130
-    rows = [{"label": r["label"], "ratio": round(r["ratio"], 2), "accuracy": round(r["accuracy"], 4),
-             "latency_us": round(r["latency_us"], 1)} for r in records]
-    _print({"cache": sweep.cache.root, "points": len(records), "computed": sweep.computed,
-            "results": rows}, args.json)
+    rows = [
+        {
+            "label": r["label"],
+            "ratio": round(r["ratio"], 2),
+            "accuracy": round(r["accuracy"], 4),
+            "latency_us": round(r["latency_us"], 1),
+        }
+        for r in records
+    ]
+    _print(
+        {
+            "cache": sweep.cache.root,
+            "points": len(records),
+            "computed": sweep.computed,
+            "results": rows,
+        },
+        args.json,
+    )
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     from .engine.sizing import BYTES_PER_PARAM, PRESETS
 
-    parser = argparse.ArgumentParser(prog="python -m bigmodel_widgets",
-                                     description="bigmodel_widgets: the workbench's command line")
+    parser = argparse.ArgumentParser(
+        prog="python -m bigmodel_widgets",
+        description="bigmodel_widgets: the workbench's command line",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("doctor", help="versions, devices, NVML and data sources")
@@ -116,13 +141,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="benchmarks (JSON figures, ratios measured side by side)")
     p.add_argument("name", help="a benchmark name, or 'all'")
-    p.add_argument("--quick", action="store_true",
-                   help="fewer repeats (smoke run); BMW_QUICK=1 in the environment does the same")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer repeats (smoke run); BMW_QUICK=1 in the environment does the same",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_bench)
     p = sub.add_parser("sweep", help="precompute chapter 3's compression sweep into the cache")
-    p.add_argument("--quick", action="store_true",
-                   help="the small quick-mode sweep; BMW_QUICK=1 in the environment does the same")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="the small quick-mode sweep; BMW_QUICK=1 in the environment does the same",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_sweep)
     return parser

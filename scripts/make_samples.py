@@ -3,6 +3,7 @@
 Run: ``python scripts/make_samples.py`` (deterministic; rewrites the files in
 ``bigmodel_widgets/samples/``, which ship inside the package as package data).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,16 +22,27 @@ def _digit(text: str, size: int = 96, thickness: int = 9) -> np.ndarray:
     yy, xx = np.mgrid[0:size, 0:size]
     paper = 215 + 25 * (xx / size) - 15 * (yy / size) + rng.normal(0, 4, (size, size))
     img = np.clip(paper, 0, 255).astype(np.uint8)
-    cv2.putText(img, text, (size // 4, size * 4 // 5), cv2.FONT_HERSHEY_SIMPLEX, size / 40,
-                40, thickness, cv2.LINE_AA)
+    cv2.putText(
+        img,
+        text,
+        (size // 4, size * 4 // 5),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        size / 40,
+        40,
+        thickness,
+        cv2.LINE_AA,
+    )
     return img
 
 
 def main() -> None:
     seven = _digit("7")
     # A colour "photo" of a digit (JPEG, 3 channels): dark ink on white paper.
-    cv2.imwrite(str(HERE / "digit_photo_7.jpg"), cv2.merge([seven, seven, seven]),
-                [cv2.IMWRITE_JPEG_QUALITY, 90])
+    cv2.imwrite(
+        str(HERE / "digit_photo_7.jpg"),
+        cv2.merge([seven, seven, seven]),
+        [cv2.IMWRITE_JPEG_QUALITY, 90],
+    )
     # A drawing with a transparent background (RGBA PNG), as canvases export them.
     three = _digit("3")
     rgba = np.zeros((*three.shape, 4), np.uint8)

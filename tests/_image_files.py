@@ -3,6 +3,7 @@
 ``write_png_bomb`` writes a valid 20,000 x 20,000 all-black grey PNG of a few hundred KB while
 holding only one row in memory: the zlib stream is compressed row by row.
 """
+
 from __future__ import annotations
 
 import struct
@@ -27,8 +28,9 @@ def write_png_bomb(path: Path, side: int = BOMB_SIDE) -> Path:
     row = bytes(side + 1)  # filter type 0, then `side` zero pixels
     idat = b"".join([comp.compress(row) for _ in range(side)] + [comp.flush()])
     ihdr = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)  # 8-bit grey, no interlace
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat)
-                     + _chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    )
     return path
 
 
@@ -37,7 +39,7 @@ def _digit(dtype=np.uint8, scale: float = 255) -> np.ndarray:
     img = np.full((48, 40), 0.9, np.float32)
     img[8:12, 8:32] = 0.1
     for i in range(28):
-        img[12 + i, 28 - i // 2: 32 - i // 2] = 0.1
+        img[12 + i, 28 - i // 2 : 32 - i // 2] = 0.1
     return (img * scale).astype(dtype)
 
 
@@ -61,8 +63,9 @@ def _rgba_png() -> bytes:
 
 
 def _float_tiff() -> bytes:
-    import cv2
     import tempfile
+
+    import cv2
 
     # cv2.imencode cannot write float TIFF into memory on every build: go through a file.
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,7 +77,9 @@ def _float_tiff() -> bytes:
 # name -> a function returning the file's bytes (the bomb is written separately: it is large)
 INPUTS = {
     "truncated.jpg": _truncated_jpeg,
-    "page.jpg": lambda: b"<!DOCTYPE html>\n<html><head><title>cat</title></head><body></body></html>\n",
+    "page.jpg": lambda: (
+        b"<!DOCTYPE html>\n<html><head><title>cat</title></head><body></body></html>\n"
+    ),
     "one_pixel.png": lambda: _encode(".png", np.zeros((1, 1), np.uint8)),
     "sixteen_bit.png": lambda: _encode(".png", _digit(np.uint16, 65535)),
     "float.tiff": _float_tiff,

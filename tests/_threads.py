@@ -1,4 +1,5 @@
 """Helpers shared by tests that start background threads."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """Shared test set-up: quick mode, a private cache directory, and the `gpu` marker's skip."""
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """ARCHITECTURE.md's rules that a test can hold: one import direction, a cheap top-level import,
 explicit public surfaces, no star imports, no run-time downloads, modules of one job."""
+
 from __future__ import annotations
 
 import ast
@@ -31,17 +32,24 @@ def _py_files(sub: str = "") -> list[Path]:
 
 @pytest.mark.parametrize("path", _py_files("engine"), ids=lambda p: str(p.relative_to(PKG)))
 def test_engine_imports_no_ui(path):
-    bad = {n for n in _imports(path) if n.split(".")[0] in UI_MODULES or n == "matplotlib.pyplot"
-           or n.startswith("bigmodel_widgets.widgets")}
+    bad = {
+        n
+        for n in _imports(path)
+        if n.split(".")[0] in UI_MODULES
+        or n == "matplotlib.pyplot"
+        or n.startswith("bigmodel_widgets.widgets")
+    }
     text = path.read_text()
     assert not bad, f"{path.name} imports {bad}: engine/ must stay UI-free (rule 1)"
     assert "from ..widgets" not in text and "from ...widgets" not in text
 
 
 def test_top_level_import_is_cheap():
-    code = ("import sys, bigmodel_widgets\n"
-            "heavy = ['tensorflow', 'tf_keras', 'transformers', 'cv2', 'pynvml', 'ipywidgets', 'torch']\n"
-            "print(','.join(m for m in heavy if m in sys.modules))")
+    code = (
+        "import sys, bigmodel_widgets\n"
+        "heavy = ['tensorflow', 'tf_keras', 'transformers', 'cv2', 'pynvml', 'ipywidgets', 'torch']\n"
+        "print(','.join(m for m in heavy if m in sys.modules))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "", f"import bigmodel_widgets loaded: {proc.stdout.strip()}"
@@ -56,15 +64,21 @@ def test_engine_import_does_not_drag_in_widgets():
 @pytest.mark.parametrize("path", _py_files(), ids=lambda p: str(p.relative_to(PKG)))
 def test_public_modules_declare_all_and_use_no_star_imports(path):
     tree = ast.parse(path.read_text())
-    assert not any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names)
-                   for n in ast.walk(tree)), f"{path.name}: no star imports"
+    assert not any(
+        isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names)
+        for n in ast.walk(tree)
+    ), f"{path.name}: no star imports"
     if path.name.startswith("_") and path.name != "__init__.py" or path.name == "__main__.py":
         return
     if path.parent.name == "bench" and path.name != "__init__.py":
         return  # benchmark modules expose run() to the discovery, not a public API
-    assigned = {t.id for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))
-                for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
-                if isinstance(t, ast.Name)}
+    assigned = {
+        t.id
+        for n in tree.body
+        if isinstance(n, (ast.Assign, ast.AnnAssign))
+        for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+        if isinstance(t, ast.Name)
+    }
     assert "__all__" in assigned, f"{path.relative_to(PKG)} has no __all__"
 
 
@@ -98,7 +112,12 @@ def test_no_global_numpy_rng():
         if str(path.relative_to(PKG)) in TEXT_REPRODUCTIONS:
             continue
         text = path.read_text()
-        for bad in ("np.random.seed(", "np.random.rand(", "np.random.randint(", "np.random.uniform("):
+        for bad in (
+            "np.random.seed(",
+            "np.random.rand(",
+            "np.random.randint(",
+            "np.random.uniform(",
+        ):
             assert bad not in text, f"{path.relative_to(PKG)} uses the global NumPy RNG ({bad})"
 
 
@@ -121,8 +140,13 @@ def _quick_calls(path: Path) -> list[tuple[str | None, int]]:
         for node in ast.walk(top):
             if isinstance(node, ast.Call):
                 f = node.func
-                name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(
-                    f, ast.Attribute) else None
+                name = (
+                    f.id
+                    if isinstance(f, ast.Name)
+                    else f.attr
+                    if isinstance(f, ast.Attribute)
+                    else None
+                )
                 if name in QUICK_READERS:
                     calls.append((owner, node.lineno))
     return calls
@@ -135,8 +159,9 @@ def test_engine_does_not_read_quick_mode():
         for owner, line in _quick_calls(path):
             if (rel, None) not in QUICK_ALLOWED and (rel, owner) not in QUICK_ALLOWED:
                 bad.append(f"{rel}:{line}")
-    assert not bad, ("the engine reads quick mode itself; take it as an argument from the "
-                     f"caller instead: {bad}")
+    assert not bad, (
+        f"the engine reads quick mode itself; take it as an argument from the caller instead: {bad}"
+    )
 
 
 @pytest.mark.parametrize("path", _py_files(), ids=lambda p: str(p.relative_to(PKG)))

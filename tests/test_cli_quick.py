@@ -13,8 +13,10 @@ class _Stop(Exception):
     pass
 
 
-@pytest.mark.parametrize("flag, env, expected", [(True, None, True), (False, "1", True),
-                                                 (False, "0", False), (False, None, False)])
+@pytest.mark.parametrize(
+    "flag, env, expected",
+    [(True, None, True), (False, "1", True), (False, "0", False), (False, None, False)],
+)
 def test_bench_passes_quick_down(monkeypatch, capsys, flag, env, expected):
     seen = []
     monkeypatch.setattr(bench, "run", lambda name, *, quick: seen.append(quick) or {"ok": 1})
@@ -27,8 +29,9 @@ def test_bench_passes_quick_down(monkeypatch, capsys, flag, env, expected):
     assert '"ok": 1' in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("flag, env, expected", [(True, None, True), (False, "1", True),
-                                                 (False, None, False)])
+@pytest.mark.parametrize(
+    "flag, env, expected", [(True, None, True), (False, "1", True), (False, None, False)]
+)
 def test_sweep_passes_quick_down(monkeypatch, flag, env, expected):
     seen = []
 

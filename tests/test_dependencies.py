@@ -87,8 +87,11 @@ def test_benchmarks_import_only_declared_distributions():
 
 def test_every_declared_dependency_is_imported():
     used = set(_third_party(_imported_modules(_package_files(bench=False))))
-    unused = sorted(d for d in map(_dist_name, _project()["dependencies"])
-                    if d not in used and d not in RUNTIME_ONLY)
+    unused = sorted(
+        d
+        for d in map(_dist_name, _project()["dependencies"])
+        if d not in used and d not in RUNTIME_ONLY
+    )
     assert not unused, f"declared in [project.dependencies] but never imported: {unused}"
     stale = sorted(d for d in RUNTIME_ONLY if d not in map(_dist_name, _project()["dependencies"]))
     assert not stale, f"RUNTIME_ONLY names undeclared distributions: {stale}"
@@ -96,8 +99,11 @@ def test_every_declared_dependency_is_imported():
 
 def test_bench_extra_is_used_by_the_benchmarks():
     used = set(_third_party(_imported_modules(_package_files(bench=True))))
-    unused = sorted(d for d in map(_dist_name, _project()["optional-dependencies"][BENCH_EXTRA])
-                    if d not in used)
+    unused = sorted(
+        d
+        for d in map(_dist_name, _project()["optional-dependencies"][BENCH_EXTRA])
+        if d not in used
+    )
     assert not unused, f"the bench extra declares {unused}, which no benchmark imports"
 
 

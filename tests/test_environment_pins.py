@@ -1,4 +1,5 @@
 """One source of truth for versions: environment.yml, pyproject.toml and the lock agree."""
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,9 @@ def test_environment_yml_matches_lock():
 
 def test_every_direct_dependency_is_in_environment_yml_and_lock():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    deps = list(project["dependencies"]) + [d for extra in project["optional-dependencies"].values()
-                                            for d in extra]
+    deps = list(project["dependencies"]) + [
+        d for extra in project["optional-dependencies"].values() for d in extra
+    ]
     lock = _pins((ROOT / "requirements/lock.txt").read_text().splitlines())
     env = _pins((ROOT / "environment.yml").read_text().splitlines())
     for dep in deps:

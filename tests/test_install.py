@@ -39,23 +39,55 @@ def installed(tmp_path_factory) -> dict:
     src.mkdir()
     for name in SOURCE:  # build from a copy: setuptools writes build/ and *.egg-info beside it
         if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, src / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(
+                ROOT / name, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+            )
         else:
             shutil.copy2(ROOT / name, src / name)
     env = {**os.environ, **PIP_ENV}
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-          "-w", str(tmp / "wheels"), str(src)], cwd=tmp, env=env)
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp / "wheels"),
+            str(src),
+        ],
+        cwd=tmp,
+        env=env,
+    )
     (wheel,) = (tmp / "wheels").glob("bigmodel_widgets-*.whl")
 
     venv = tmp / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=tmp)
     python = venv / "bin" / "python"
-    site = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                     cwd=tmp).stdout.strip())
+    site = Path(
+        _run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            cwd=tmp,
+        ).stdout.strip()
+    )
     (site / "_bmw_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    _run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site),
-          str(wheel)], cwd=tmp, env=env)
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        cwd=tmp,
+        env=env,
+    )
     work = tmp / "work"  # the child's working folder: neither the checkout nor the install
     work.mkdir()
     clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
@@ -63,8 +95,12 @@ def installed(tmp_path_factory) -> dict:
 
 
 def _child(installed: dict, code: str, timeout: int = 600) -> dict:
-    proc = _run([str(installed["python"]), "-c", textwrap.dedent(code)], cwd=installed["work"],
-                env=installed["env"], timeout=timeout)
+    proc = _run(
+        [str(installed["python"]), "-c", textwrap.dedent(code)],
+        cwd=installed["work"],
+        env=installed["env"],
+        timeout=timeout,
+    )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -77,13 +113,16 @@ def test_the_wheel_carries_the_samples(installed):
 
 
 def test_installed_package_imports_and_reads_a_sample(installed):
-    out = _child(installed, """
+    out = _child(
+        installed,
+        """
         import json, sys
         import bigmodel_widgets as bmw
         path = bmw.sample_path("digit_photo_7.jpg")
         print(json.dumps({"file": bmw.__file__, "sample": str(path),
                           "shape": list(bmw.read_image(path).shape), "path": sys.path}))
-    """)
+    """,
+    )
     site = installed["site"].resolve()
     assert site in Path(out["file"]).resolve().parents, out["file"]
     assert site in Path(out["sample"]).resolve().parents, out["sample"]
@@ -94,23 +133,32 @@ def test_installed_package_imports_and_reads_a_sample(installed):
 def test_installed_package_runs_its_child_processes(installed):
     # The grandchild is started by the installed package; the checkout is out of its reach, so
     # it can only succeed by importing the installed copy (about 6 s here).
-    out = _child(installed, """
+    out = _child(
+        installed,
+        """
         import json
         import bigmodel_widgets as bmw
         result = bmw.run_isolated("train_mlp", logical_cpus=1, timeout_s=300, global_batch=64,
                                   steps_per_epoch=2)
         print(json.dumps({"result": result}))
-    """)
+    """,
+    )
     assert out["result"]["final_loss"] > 0
 
 
 NOTEBOOK_CHECKOUT_PATHS = re.compile(r"\.\./|\bdata/|sys\.path|os\.chdir|__file__|notebooks/")
 
 
-@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")),
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem
+)
 def test_notebooks_name_no_path_into_the_checkout(notebook):
     cells = json.loads(notebook.read_text())["cells"]
-    bad = [line.strip() for cell in cells if cell["cell_type"] == "code"
-           for line in "".join(cell["source"]).splitlines() if NOTEBOOK_CHECKOUT_PATHS.search(line)]
+    bad = [
+        line.strip()
+        for cell in cells
+        if cell["cell_type"] == "code"
+        for line in "".join(cell["source"]).splitlines()
+        if NOTEBOOK_CHECKOUT_PATHS.search(line)
+    ]
     assert not bad, f"{notebook.name} reaches into the checkout: {bad}"

@@ -1,4 +1,5 @@
 """`make lab` serves the notebooks on 127.0.0.1 behind a token (the README's first command)."""
+
 from __future__ import annotations
 
 import os
@@ -30,10 +31,19 @@ def test_make_lab_serves_notebook_00_behind_a_token(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     log = tmp_path / "lab.log"
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "ws"))
-    proc = subprocess.Popen(["make", "-s", "lab", f"PORT={port}"], cwd=ROOT, env=env,
-                            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "ws"),
+    )
+    proc = subprocess.Popen(
+        ["make", "-s", "lab", f"PORT={port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         token = None
         deadline = time.monotonic() + 120

@@ -13,8 +13,10 @@ import bigmodel_widgets as bmw
 
 ROOT = Path(__file__).resolve().parents[1]
 ALIAS_SECTION = "### Aliases kept for one release"
-ALIAS_LINE = re.compile(r"^[-*]\s+`(?:bmw\.|bigmodel_widgets\.)?([^`]+)`\s*(?:→|->)\s*"
-                        r"`(?:bmw\.|bigmodel_widgets\.)?([^`]+)`")
+ALIAS_LINE = re.compile(
+    r"^[-*]\s+`(?:bmw\.|bigmodel_widgets\.)?([^`]+)`\s*(?:→|->)\s*"
+    r"`(?:bmw\.|bigmodel_widgets\.)?([^`]+)`"
+)
 
 
 def _changelog_aliases() -> dict[str, str]:
@@ -23,7 +25,7 @@ def _changelog_aliases() -> dict[str, str]:
     starts = [i for i, line in enumerate(lines) if line.strip() == ALIAS_SECTION]
     assert starts, f"CHANGELOG.md has no {ALIAS_SECTION!r} section listing bmw._ALIASES"
     pairs: dict[str, str] = {}
-    for line in lines[starts[0] + 1:]:
+    for line in lines[starts[0] + 1 :]:
         if line.startswith("#"):
             break
         m = ALIAS_LINE.match(line.strip())

@@ -73,8 +73,10 @@ def _kwargs_offenders() -> list[str]:
 
 def test_no_public_callable_hides_its_parameters_behind_kwargs():
     bad = _kwargs_offenders()
-    assert not bad, ("these public callables take **kwargs without a docstring saying where "
-                     f"they are forwarded to: {bad}")
+    assert not bad, (
+        "these public callables take **kwargs without a docstring saying where "
+        f"they are forwarded to: {bad}"
+    )
 
 
 def test_the_kwargs_allow_list_names_real_callables():
@@ -88,8 +90,11 @@ def _settings_callables() -> list[tuple[str, object]]:
     for name, obj in _public_objects():
         module = obj.__module__
         is_widget = module.startswith(f"{PKG}.widgets")
-        is_transform = inspect.isclass(obj) and module.startswith(TRANSFORM_MODULES) and hasattr(
-            obj, "to_config")
+        is_transform = (
+            inspect.isclass(obj)
+            and module.startswith(TRANSFORM_MODULES)
+            and hasattr(obj, "to_config")
+        )
         if not (is_widget or is_transform):
             continue
         if inspect.isclass(obj):
@@ -111,8 +116,11 @@ def _positional_offenders() -> list[str]:
         for i, p in enumerate(params):
             if p.kind is p.VAR_POSITIONAL:
                 bad.append(f"{qualname}(*{p.name})")
-            elif (p.kind is p.POSITIONAL_OR_KEYWORD and i > 0
-                  and p.default is not inspect.Parameter.empty):
+            elif (
+                p.kind is p.POSITIONAL_OR_KEYWORD
+                and i > 0
+                and p.default is not inspect.Parameter.empty
+            ):
                 bad.append(f"{qualname}({p.name}=...)")
     return sorted(bad)
 
@@ -130,9 +138,14 @@ def test_the_checks_cover_widgets_and_transforms():
     assert len(_callables()) > 50
 
 
-@pytest.mark.parametrize("doc, ok", [("Extra keywords are forwarded to `Pipeline`.", True),
-                                     ("kwargs: passed to keras.Model.fit", True),
-                                     ("``kwargs`` go to the job itself: train_mlp", True),
-                                     ("Options.", False)])
+@pytest.mark.parametrize(
+    "doc, ok",
+    [
+        ("Extra keywords are forwarded to `Pipeline`.", True),
+        ("kwargs: passed to keras.Model.fit", True),
+        ("``kwargs`` go to the job itself: train_mlp", True),
+        ("Options.", False),
+    ],
+)
 def test_the_forwarding_rule(doc, ok):
     assert bool(FORWARDS.search(doc)) is ok

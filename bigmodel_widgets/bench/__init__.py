@@ -4,6 +4,7 @@ Each module in this package is one benchmark with ``run(quick: bool) -> dict`` a
 docstring; the CLI discovers them, so a chapter adds a benchmark by adding a module.
 Benchmarks print JSON figures and ratios measured side by side in one run; tests never time.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -26,6 +27,8 @@ def available() -> dict[str, str]:
 def run(name: str, *, quick: bool = False) -> dict:
     names = available()
     if name not in names:
-        raise ValueError(f"Unknown benchmark {name!r}; available: {', '.join(sorted(names)) or 'none'}")
+        raise ValueError(
+            f"Unknown benchmark {name!r}; available: {', '.join(sorted(names)) or 'none'}"
+        )
     module = importlib.import_module(f"{__name__}.{name}")
     return module.run(quick=quick)

@@ -1,4 +1,8 @@
-"""Chapter 1: rotate ±30° + crop 128x128 on a 256x256 photo, one thread: ours vs the text, Albumentations, Keras."""
+"""Chapter 1: rotate ±30° + crop 128x128 on a 256x256 photo, one thread.
+
+Ours against the text's function, Albumentations and Keras layers.
+"""
+
 from __future__ import annotations
 
 import statistics
@@ -22,8 +26,7 @@ def _peers(img, unavailable: dict) -> dict:
     """name -> (callable that augments ``count`` images, images per call)."""
     import numpy as np
 
-    from ..engine.augment import text_pipeline
-    from ..engine.augment import text_reference
+    from ..engine.augment import text_pipeline, text_reference
 
     pipe = text_pipeline(seed=0)
     np.random.seed(0)  # the text's function only knows the global generator
@@ -101,14 +104,28 @@ def run(quick: bool = False) -> dict:
     def ratio(peer):
         return None if ips[peer] is None else round(ips["ours"] / ips[peer], 2)
 
-    ratios = {"vs_albumentations": ratio("albumentations"), "vs_keras": ratio("keras"), "vs_seed": ratio("seed")}
+    ratios = {
+        "vs_albumentations": ratio("albumentations"),
+        "vs_keras": ratio("keras"),
+        "vs_seed": ratio("seed"),
+    }
     preview, preview_cpu = (round(v, 2) for v in _preview_ms(10 if quick else 40))
     meets = {k: (None if v is None else v >= TARGETS[k]) for k, v in ratios.items()}
     meets["preview_ms"] = preview <= TARGETS["preview_ms"]
     return {
-        "benchmark": "augment", "quick": quick, "threads": 1,
-        "input": "astronaut 256x256 RGB uint8", "pipeline": "rotate U(-30,30) deg, then crop 128x128",
-        "images_per_s": ips, "ratios": ratios, "preview_ms": preview,
-        "preview_cpu_ms": preview_cpu, "targets": TARGETS, "meets_targets": meets, "not_available": unavailable,
-        "rounds": rounds, "images_per_round": images_per_round, "keras_batch": KERAS_BATCH,
+        "benchmark": "augment",
+        "quick": quick,
+        "threads": 1,
+        "input": "astronaut 256x256 RGB uint8",
+        "pipeline": "rotate U(-30,30) deg, then crop 128x128",
+        "images_per_s": ips,
+        "ratios": ratios,
+        "preview_ms": preview,
+        "preview_cpu_ms": preview_cpu,
+        "targets": TARGETS,
+        "meets_targets": meets,
+        "not_available": unavailable,
+        "rounds": rounds,
+        "images_per_round": images_per_round,
+        "keras_batch": KERAS_BATCH,
     }

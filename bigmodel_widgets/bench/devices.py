@@ -1,4 +1,8 @@
-"""Chapter 2: cost of one device sample, of the live dashboard at 2 Hz, its effect on training, and Mirrored(2 logical CPUs) vs default."""
+"""Chapter 2: the cost of one device sample and of the live dashboard at 2 Hz.
+
+Also its effect on training, and Mirrored (2 logical CPUs) against the default strategy.
+"""
+
 from __future__ import annotations
 
 import json
@@ -39,6 +43,7 @@ def _serialise_like_the_kernel(dash):
     def send(_snap):
         json.dumps(dash.chart.get_state())
         json.dumps(dash.summary.get_state()), json.dumps(dash.status.get_state())
+
     return send
 
 
@@ -94,20 +99,32 @@ def _train_ratio(epochs: int) -> dict:
     # Adjacent epochs (on, off) form a pair; other jobs on a shared machine shift both alike.
     pairs = [a[1] / b[1] for a, b in zip(rates[0::2], rates[1::2]) if (a[0], b[0]) == ("on", "off")]
     q = statistics.quantiles(pairs, n=4) if len(pairs) >= 2 else [float("nan")] * 3
-    return {"ratio": statistics.median(pairs), "pair_ratio_p25_p75": [round(q[0], 3), round(q[2], 3)],
-            "pairs": len(pairs), "dashboard_ticks": ticks,
-            "samples_per_s_on": round(statistics.median(r for m, r in rates if m == "on")),
-            "samples_per_s_off": round(statistics.median(r for m, r in rates if m == "off"))}
+    return {
+        "ratio": statistics.median(pairs),
+        "pair_ratio_p25_p75": [round(q[0], 3), round(q[2], 3)],
+        "pairs": len(pairs),
+        "dashboard_ticks": ticks,
+        "samples_per_s_on": round(statistics.median(r for m, r in rates if m == "on")),
+        "samples_per_s_off": round(statistics.median(r for m, r in rates if m == "off")),
+    }
 
 
 def _mirrored_vs_default(steps: int) -> dict:
     from ..engine.parallel import run_isolated
 
-    runs = run_isolated("compare_strategies", logical_cpus=2, timeout_s=600, replicas=2,
-                        global_batch=256, steps_per_epoch=steps)
+    runs = run_isolated(
+        "compare_strategies",
+        logical_cpus=2,
+        timeout_s=600,
+        replicas=2,
+        global_batch=256,
+        steps_per_epoch=steps,
+    )
     by = {r["strategy"]: r["samples_per_s"] for r in runs}
-    return {"ratio": by["mirrored"] / by["default"],
-            "samples_per_s": {k: round(v) for k, v in by.items()}}
+    return {
+        "ratio": by["mirrored"] / by["default"],
+        "samples_per_s": {k: round(v) for k, v in by.items()},
+    }
 
 
 def run(quick: bool = False) -> dict:
@@ -125,6 +142,8 @@ def run(quick: bool = False) -> dict:
         "train_throughput_detail": train,
         "mirrored_vs_default": round(mirrored["ratio"], 3),
         "mirrored_detail": mirrored,
-        "targets": {"dashboard_core_fraction<=0.02": dash["fraction"] <= 0.02,
-                    "train_throughput_ratio>=0.97": train["ratio"] >= 0.97},
+        "targets": {
+            "dashboard_core_fraction<=0.02": dash["fraction"] <= 0.02,
+            "train_throughput_ratio>=0.97": train["ratio"] >= 0.97,
+        },
     }

@@ -1,4 +1,5 @@
 """Chapter 4: fine-tune MiniLM on Rotten Tomatoes; TFLite fp32/dynamic/float16 size, accuracy, latency."""
+
 from __future__ import annotations
 
 import os
@@ -7,7 +8,12 @@ import time
 
 __all__ = ["run"]
 
-TARGETS = {"test_accuracy": 0.80, "dynamic_size_ratio": 3.5, "dynamic_acc_drop_pts": 1.0, "n_test": 1000}
+TARGETS = {
+    "test_accuracy": 0.80,
+    "dynamic_size_ratio": 3.5,
+    "dynamic_acc_drop_pts": 1.0,
+    "n_test": 1000,
+}
 
 
 def _stderr_progress(what: str):
@@ -17,7 +23,9 @@ def _stderr_progress(what: str):
         now = time.monotonic()
         if now - last[0] > 10 or done >= total:  # a line every 10 s keeps logs readable
             last[0] = now
-            shown = ", ".join(f"{k} {v:.4g}" for k, v in info.items() if isinstance(v, (int, float)))
+            shown = ", ".join(
+                f"{k} {v:.4g}" for k, v in info.items() if isinstance(v, (int, float))
+            )
             print(f"[bench nlp] {what} {done}/{total} {shown}", file=sys.stderr, flush=True)
 
     return report
@@ -30,10 +38,13 @@ def run(quick: bool = False) -> dict:
 
     config = nlp_train.FineTuneConfig.default(quick=quick)
     t0, load_before = time.perf_counter(), os.getloadavg()[0]
-    clf, info = nlp_train.finetuned_classifier(config, progress=_stderr_progress("fine-tuning step"))
+    clf, info = nlp_train.finetuned_classifier(
+        config, progress=_stderr_progress("fine-tuning step")
+    )
     texts, labels = nlp_train.rotten_tomatoes_splits(config)["test"]
-    report = nlp_tflite.compression_report(clf, texts, labels, cache_key=config.key(),
-                                           progress=_stderr_progress("converting"))
+    report = nlp_tflite.compression_report(
+        clf, texts, labels, cache_key=config.key(), progress=_stderr_progress("converting")
+    )
     rows = {r["mode"]: r for r in report["rows"]}
     keras_ms = nlp_tflite.latency_ms(clf, texts[:50])
     out = {
@@ -51,8 +62,10 @@ def run(quick: bool = False) -> dict:
         "float16_acc_drop_pts": round(rows["float16"]["acc_drop_pts"], 2),
         "tflite_accuracy": {m: round(r["accuracy"], 4) for m, r in rows.items()},
         "bytes": {m: r["bytes"] for m, r in rows.items()},
-        "latency_ms": {"keras_fp32": round(keras_ms, 2),
-                       **{f"tflite_{m}": round(r["latency_ms"], 2) for m, r in rows.items()}},
+        "latency_ms": {
+            "keras_fp32": round(keras_ms, 2),
+            **{f"tflite_{m}": round(r["latency_ms"], 2) for m, r in rows.items()},
+        },
         "latency_note": "per sentence, batch 1, median over 50 test sentences, tokenization excluded",
         "total_s": round(time.perf_counter() - t0, 1),
         # timings are only comparable on a quiet machine: say how busy this one was
@@ -61,8 +74,10 @@ def run(quick: bool = False) -> dict:
     }
     out["latency_ms_per_sentence"] = out["latency_ms"]["tflite_dynamic"]
     out["targets"] = TARGETS
-    out["meets_targets"] = (out["test_accuracy"] >= TARGETS["test_accuracy"]
-                            and out["n_test"] >= TARGETS["n_test"]
-                            and out["dynamic_size_ratio"] >= TARGETS["dynamic_size_ratio"]
-                            and out["dynamic_acc_drop_pts"] <= TARGETS["dynamic_acc_drop_pts"])
+    out["meets_targets"] = (
+        out["test_accuracy"] >= TARGETS["test_accuracy"]
+        and out["n_test"] >= TARGETS["n_test"]
+        and out["dynamic_size_ratio"] >= TARGETS["dynamic_size_ratio"]
+        and out["dynamic_acc_drop_pts"] <= TARGETS["dynamic_acc_drop_pts"]
+    )
     return out

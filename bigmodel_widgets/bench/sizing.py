@@ -1,4 +1,5 @@
 """Chapter 0 and the foundation: cost of `import bigmodel_widgets` and of one sizing estimate."""
+
 from __future__ import annotations
 
 import statistics
@@ -13,8 +14,10 @@ __all__ = ["run"]
 
 def _import_seconds() -> float:
     # A fresh interpreter each time: the cost a notebook's first cell pays.
-    code = ("import time; t = time.perf_counter(); import bigmodel_widgets; "
-            "print(time.perf_counter() - t)")
+    code = (
+        "import time; t = time.perf_counter(); import bigmodel_widgets; "
+        "print(time.perf_counter() - t)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip())
 
@@ -27,8 +30,11 @@ def run(quick: bool = False) -> dict:
             sizing.estimate(sizing.preset(name))
     per_call_us = (time.perf_counter() - t0) / (repeats * len(sizing.PRESETS)) * 1e6
     imports = [_import_seconds() for _ in range(3 if quick else 7)]
-    return {"benchmark": "sizing", "presets": len(sizing.PRESETS),
-            "estimate_us": round(per_call_us, 2),
-            "import_ms": round(statistics.median(imports) * 1000, 1),
-            "import_target_ms": 1000,
-            "params": {n: sizing.count_params(sizing.preset(n)) for n in sizing.PRESETS}}
+    return {
+        "benchmark": "sizing",
+        "presets": len(sizing.PRESETS),
+        "estimate_us": round(per_call_us, 2),
+        "import_ms": round(statistics.median(imports) * 1000, 1),
+        "import_target_ms": 1000,
+        "params": {n: sizing.count_params(sizing.preset(n)) for n in sizing.PRESETS},
+    }

@@ -1,4 +1,5 @@
 """Chapter 6: spoken-digit accuracy on the held-out 600 recordings, training time, prediction latency."""
+
 from __future__ import annotations
 
 import os
@@ -27,13 +28,22 @@ def _predict_ms(rec: speech.SpeechRecognizer, seqs, repeats: int) -> float:
 def run(quick: bool = False) -> dict:
     epochs = speech.QUICK_EPOCHS if quick else speech.FULL_EPOCHS
     split = speech.load_split(seed=0)
-    out = {"benchmark": "speech", "quick": quick, "epochs": epochs,
-           "train_recordings": len(split.x_train), "test_recordings": len(split.x_test),
-           "cpu_count": os.cpu_count()}
+    out = {
+        "benchmark": "speech",
+        "quick": quick,
+        "epochs": epochs,
+        "train_recordings": len(split.x_train),
+        "test_recordings": len(split.x_test),
+        "cpu_count": os.cpu_count(),
+    }
     for kind in speech.models.MODEL_KINDS:
-        rec = speech.train(split, kind, epochs=epochs, seed=0)  # never the cache: train_s is measured
+        rec = speech.train(
+            split, kind, epochs=epochs, seed=0
+        )  # never the cache: train_s is measured
         prefix = "" if kind == "strong" else f"{kind}_"
-        out[f"{prefix}test_accuracy"] = round(rec.evaluate(split.x_test, split.y_test)["accuracy"], 4)
+        out[f"{prefix}test_accuracy"] = round(
+            rec.evaluate(split.x_test, split.y_test)["accuracy"], 4
+        )
         out[f"{prefix}train_s"] = round(rec.train_s, 2)
         out[f"{prefix}predict_ms"] = round(_predict_ms(rec, split.x_test, 30 if quick else 200), 3)
         out[f"{prefix}params"] = int(rec.model.count_params())

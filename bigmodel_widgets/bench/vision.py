@@ -1,5 +1,6 @@
 """Chapter 5: held-out accuracy of the text's CNN and the strong CNN on MNIST-5k, epoch time and
 prediction latency."""
+
 from __future__ import annotations
 
 import time
@@ -20,13 +21,15 @@ def _predict_ms(model, x: np.ndarray, repeats: int) -> dict:
     single = []
     for i in range(repeats):
         t0 = time.perf_counter()
-        vision.predict_probs(model, x[i % len(x): i % len(x) + 1])
+        vision.predict_probs(model, x[i % len(x) : i % len(x) + 1])
         single.append(time.perf_counter() - t0)
     t0 = time.perf_counter()
     vision.predict_probs(model, x)
     batched = (time.perf_counter() - t0) / len(x)
-    return {"batch1": round(float(np.median(single)) * 1e3, 3),
-            f"batch{len(x)}_per_image": round(batched * 1e3, 4)}
+    return {
+        "batch1": round(float(np.median(single)) * 1e3, 3),
+        f"batch{len(x)}_per_image": round(batched * 1e3, 4),
+    }
 
 
 def run(quick: bool = False) -> dict:
@@ -35,14 +38,23 @@ def run(quick: bool = False) -> dict:
     cv2.setNumThreads(1)  # augmentation warps one 28x28 image at a time: threads only add overhead
     data = vision.load_digit_data()
     n_train = vision.QUICK_TRAIN if quick else len(data.x_train)
-    out: dict = {"benchmark": "vision", "quick": quick, "train_images": n_train,
-                 "test_images": len(data.x_test), "recipes": vision.RECIPES,
-                 "epochs": {}, "epoch_s": {}, "predict_ms": {}, "params": {}}
+    out: dict = {
+        "benchmark": "vision",
+        "quick": quick,
+        "train_images": n_train,
+        "test_images": len(data.x_test),
+        "recipes": vision.RECIPES,
+        "epochs": {},
+        "epoch_s": {},
+        "predict_ms": {},
+        "params": {},
+    }
     x = vision.digits_to_input(data.x_test[:256])
     for kind in vision.MODEL_KINDS:
         epochs = 1 if quick else vision.FULL_EPOCHS[kind]
-        result = vision.train_cnn(kind, data, epochs=epochs, augment=vision.recipe_augment(kind),
-                                  max_train=n_train)  # never the cache: epoch_s is measured
+        result = vision.train_cnn(
+            kind, data, epochs=epochs, augment=vision.recipe_augment(kind), max_train=n_train
+        )  # never the cache: epoch_s is measured
         out[f"{kind}_cnn_accuracy"] = round(result.test_accuracy, 4)
         out["epochs"][kind] = epochs
         out["epoch_s"][kind] = round(float(np.mean(result.epoch_s)), 2)
@@ -55,6 +67,8 @@ def run(quick: bool = False) -> dict:
     out["prepare_digit_ms"] = round((time.perf_counter() - t0) / 20 * 1e3, 2)
     out["targets"] = TARGETS
     out["meets_targets"] = {k: out[k] >= v for k, v in TARGETS.items()}
-    out["tf_threads"] = {"intra": backend.tf().config.threading.get_intra_op_parallelism_threads(),
-                         "inter": backend.tf().config.threading.get_inter_op_parallelism_threads()}
+    out["tf_threads"] = {
+        "intra": backend.tf().config.threading.get_intra_op_parallelism_threads(),
+        "inter": backend.tf().config.threading.get_inter_op_parallelism_threads(),
+    }
     return out

@@ -6,6 +6,7 @@ DeprecationWarning naming the new name. ``new`` is a name in the same module, or
 path (``bigmodel_widgets.engine.litert.interpreter``) when the thing moved to another module.
 Old names stay out of ``__all__`` and ``dir()``.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -31,8 +32,11 @@ def module_aliases(module_name: str, aliases: Mapping[str, str]) -> Callable[[st
             owner, shown = importlib.import_module(where), new.removeprefix("bigmodel_widgets.")
         else:
             owner, attr, shown = sys.modules[module_name], new, f"{short}.{new}"
-        warnings.warn(f"{short}.{name} is now {shown}; the old name goes in the next release",
-                      DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            f"{short}.{name} is now {shown}; the old name goes in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return getattr(owner, attr)
 
     return __getattr__

@@ -4,13 +4,21 @@ Importing this module only sets environment variables; TensorFlow itself loads o
 call to :func:`tf` or :func:`keras`. Everything in the project that needs TensorFlow gets it
 from here, so ``tf.keras`` is always tf_keras (Keras 2), the only Keras tfmot accepts.
 """
+
 from __future__ import annotations
 
 import os
 import sys
 
-__all__ = ["tf", "keras", "tfmot", "tf_keras_active", "KerasMismatchError", "quick_mode",
-           "cache_dir"]
+__all__ = [
+    "tf",
+    "keras",
+    "tfmot",
+    "tf_keras_active",
+    "KerasMismatchError",
+    "quick_mode",
+    "cache_dir",
+]
 
 # Before TensorFlow is first imported: Keras 2 for tf.keras, no hub access, quiet C++ logs.
 os.environ["TF_USE_LEGACY_KERAS"] = "1"

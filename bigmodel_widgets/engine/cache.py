@@ -16,6 +16,7 @@ One rule set for all of them (ARCHITECTURE.md, "One concept, one place"):
   lock file, the second says it is waiting, then loads the first one's result.
 - **Progress on a hit**: ``progress(1, 1, {"cached": 1})``, so a bar shows "done" at once.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -27,23 +28,34 @@ import os
 import shutil
 import uuid
 import warnings
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Generic, Mapping, Optional, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 from . import backend
 
-__all__ = ["FORMAT_VERSION", "CacheNote", "CacheEntry", "CacheOutcome", "cache_key",
-           "fetch_or_build", "fingerprint_arrays", "shared_cache_dirs", "save_json", "load_json"]
+__all__ = [
+    "FORMAT_VERSION",
+    "CacheNote",
+    "CacheEntry",
+    "CacheOutcome",
+    "cache_key",
+    "fetch_or_build",
+    "fingerprint_arrays",
+    "shared_cache_dirs",
+    "save_json",
+    "load_json",
+]
 
 # Bump when the layout of every entry changes (the key scheme, the folder layout).
 FORMAT_VERSION = 1
 _HIT = {"cached": 1}
 
 T = TypeVar("T")
-Progress = Optional[Callable[[int, int, dict], None]]
+Progress = Callable[[int, int, dict], None] | None
 
 
 class CacheNote(UserWarning):
@@ -61,16 +73,21 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, (set, frozenset)):
         return sorted(_canonical(v) for v in value)
     if isinstance(value, np.ndarray):
-        return {"ndarray": hashlib.sha256(np.ascontiguousarray(value).tobytes()).hexdigest(),
-                "shape": list(value.shape), "dtype": str(value.dtype)}
+        return {
+            "ndarray": hashlib.sha256(np.ascontiguousarray(value).tobytes()).hexdigest(),
+            "shape": list(value.shape),
+            "dtype": str(value.dtype),
+        }
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, os.PathLike):
         return os.fspath(value)
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    raise TypeError(f"cache key parts must be JSON-like (dict, list, str, number, array, "
-                    f"dataclass); got {type(value).__name__}")
+    raise TypeError(
+        f"cache key parts must be JSON-like (dict, list, str, number, array, "
+        f"dataclass); got {type(value).__name__}"
+    )
 
 
 def fingerprint_arrays(*arrays: np.ndarray) -> str:
@@ -85,10 +102,22 @@ def fingerprint_arrays(*arrays: np.ndarray) -> str:
 
 def cache_key(*, kind: str, parts: Mapping[str, Any], version: int) -> str:
     """A 16-hex-digit key for ``kind`` from everything that determines the result."""
-    if not isinstance(kind, str) or not kind or not kind.replace("-", "").replace("_", "").isalnum():
+    if (
+        not isinstance(kind, str)
+        or not kind
+        or not kind.replace("-", "").replace("_", "").isalnum()
+    ):
         raise ValueError(f"kind must be a short name of letters, digits, '-' or '_', got {kind!r}")
-    payload = json.dumps({"kind": kind, "version": int(version), "format": FORMAT_VERSION,
-                          "parts": _canonical(dict(parts))}, sort_keys=True, allow_nan=True)
+    payload = json.dumps(
+        {
+            "kind": kind,
+            "version": int(version),
+            "format": FORMAT_VERSION,
+            "parts": _canonical(dict(parts)),
+        },
+        sort_keys=True,
+        allow_nan=True,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -149,10 +178,21 @@ class CacheEntry:
     suffix: str = ""
 
     @classmethod
-    def for_parts(cls, *, kind: str, parts: Mapping[str, Any], version: int,
-                  name: str = "entry", suffix: str = "") -> "CacheEntry":
-        return cls(kind=kind, key=cache_key(kind=kind, parts=parts, version=version),
-                   name=name, suffix=suffix)
+    def for_parts(
+        cls,
+        *,
+        kind: str,
+        parts: Mapping[str, Any],
+        version: int,
+        name: str = "entry",
+        suffix: str = "",
+    ) -> CacheEntry:
+        return cls(
+            kind=kind,
+            key=cache_key(kind=kind, parts=parts, version=version),
+            name=name,
+            suffix=suffix,
+        )
 
     @property
     def filename(self) -> str:
@@ -183,8 +223,9 @@ class CacheEntry:
         """
         return self._first_readable(load, set())
 
-    def _first_readable(self, load: Callable[[Path], T],
-                        bad: set) -> tuple[T | None, Path | None, str | None]:
+    def _first_readable(
+        self, load: Callable[[Path], T], bad: set
+    ) -> tuple[T | None, Path | None, str | None]:
         # ``bad`` collects unreadable entries, so a second look (after waiting for the build
         # lock) neither notes a read-only one twice nor tries it again.
         note = None
@@ -194,8 +235,9 @@ class CacheEntry:
             try:
                 return load(path), path, note
             except Exception as exc:  # any reader's failure means "rebuild", never a crash
-                note = _note(f"cache {self.kind}: {path.name} is unreadable ({_short(exc)}); "
-                             f"rebuilding it")
+                note = _note(
+                    f"cache {self.kind}: {path.name} is unreadable ({_short(exc)}); rebuilding it"
+                )
                 bad.add(path)
                 if path == self.path:
                     _remove(path)
@@ -232,8 +274,10 @@ class CacheEntry:
         return target
 
     def _read_only_note(self) -> str:
-        return (f"cache {self.kind}: the cache folder is read-only; {self.filename} was "
-                f"computed but not saved")
+        return (
+            f"cache {self.kind}: the cache folder is read-only; {self.filename} was "
+            f"computed but not saved"
+        )
 
     @contextlib.contextmanager
     def lock(self, *, progress: Progress = None):
@@ -248,8 +292,10 @@ class CacheEntry:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                _note(f"cache {self.kind}: another process is building {self.filename}; "
-                      f"waiting for it instead of building it twice")
+                _note(
+                    f"cache {self.kind}: another process is building {self.filename}; "
+                    f"waiting for it instead of building it twice"
+                )
                 if progress is not None:
                     progress(0, 1, {"waiting": 1})
                 fcntl.flock(fh, fcntl.LOCK_EX)
@@ -259,10 +305,19 @@ class CacheEntry:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def fetch_or_build(*, kind: str, parts: Mapping[str, Any], version: int,
-                   build: Callable[[], T], save: Callable[[T, Path], None],
-                   load: Callable[[Path], T], name: str = "entry", suffix: str = "",
-                   progress: Progress = None, use_cache: bool = True) -> CacheOutcome[T]:
+def fetch_or_build(
+    *,
+    kind: str,
+    parts: Mapping[str, Any],
+    version: int,
+    build: Callable[[], T],
+    save: Callable[[T, Path], None],
+    load: Callable[[Path], T],
+    name: str = "entry",
+    suffix: str = "",
+    progress: Progress = None,
+    use_cache: bool = True,
+) -> CacheOutcome[T]:
     """Load the entry for ``parts`` or build it (once, even across processes) and save it.
 
     ``build()`` makes the value (and reports its own progress); ``save(value, path)`` writes

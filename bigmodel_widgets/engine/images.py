@@ -11,6 +11,7 @@ decompression bomb (a 20,000 x 20,000 PNG of a few hundred KB) is refused from i
 a baseline JPEG is decoded reduced (1/2, 1/4 or 1/8), because only there does libjpeg really
 decode less (PNG, TIFF and progressive JPEG allocate the full image whatever the flag says).
 """
+
 from __future__ import annotations
 
 import io
@@ -23,8 +24,17 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["ImageInputError", "MAX_FILE_BYTES", "MAX_PIXELS", "MIN_SIDE", "read_image",
-           "decode_image", "to_rgb", "sample_path", "SAMPLES_DIR"]
+__all__ = [
+    "ImageInputError",
+    "MAX_FILE_BYTES",
+    "MAX_PIXELS",
+    "MIN_SIDE",
+    "read_image",
+    "decode_image",
+    "to_rgb",
+    "sample_path",
+    "SAMPLES_DIR",
+]
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # refuse to read more than this from disk or an upload
 MAX_PIXELS = 16_000_000  # the largest image decoded (about 48 MB as RGB); larger ones are refused
@@ -58,8 +68,10 @@ def sample_path(name: str) -> Path:
     """Path of one of the project's sample images (good and deliberately broken ones)."""
     path = SAMPLES_DIR / name
     if not SAMPLES_DIR.is_dir():
-        raise ImageInputError(f"sample folder {SAMPLES_DIR} is missing: reinstall "
-                              f"bigmodel_widgets (or run python scripts/make_samples.py)")
+        raise ImageInputError(
+            f"sample folder {SAMPLES_DIR} is missing: reinstall "
+            f"bigmodel_widgets (or run python scripts/make_samples.py)"
+        )
     if not path.is_file() or path.suffix == ".py":
         names = sorted(p.name for p in SAMPLES_DIR.iterdir() if p.suffix != ".py")
         raise ImageInputError(f"no sample named {name!r}; available: {', '.join(names)}")
@@ -68,8 +80,10 @@ def sample_path(name: str) -> Path:
 
 def _check_file_size(size: int, name: str) -> None:
     if size > MAX_FILE_BYTES:
-        raise ImageInputError(f"{name}: the file is {size / 2**20:.0f} MB, more than the "
-                              f"{MAX_FILE_BYTES / 2**20:.0f} MB limit; use a smaller image")
+        raise ImageInputError(
+            f"{name}: the file is {size / 2**20:.0f} MB, more than the "
+            f"{MAX_FILE_BYTES / 2**20:.0f} MB limit; use a smaller image"
+        )
 
 
 @dataclass(frozen=True)
@@ -110,10 +124,14 @@ def _read_header(data: bytes) -> _Header | None:
 def _not_an_image(data: bytes, name: str) -> ImageInputError:
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in head:
-        return ImageInputError(f"{name}: this is a web page (HTML), not an image; save the "
-                               f"picture itself (right-click it, 'Save image as') and try again")
-    return ImageInputError(f"{name}: not an image file (PNG, JPEG, BMP, TIFF, WebP or GIF); "
-                           f"is it really an image? Open it in an image viewer to check")
+        return ImageInputError(
+            f"{name}: this is a web page (HTML), not an image; save the "
+            f"picture itself (right-click it, 'Save image as') and try again"
+        )
+    return ImageInputError(
+        f"{name}: not an image file (PNG, JPEG, BMP, TIFF, WebP or GIF); "
+        f"is it really an image? Open it in an image viewer to check"
+    )
 
 
 def _truncation(data: bytes, name: str) -> ImageInputError | None:
@@ -124,15 +142,20 @@ def _truncation(data: bytes, name: str) -> ImageInputError | None:
         kind, missing = "PNG", "no IEND chunk"
     else:
         return None
-    return ImageInputError(f"{name}: the {kind} is truncated ({missing}): the file was cut "
-                           f"short; download or export it again")
+    return ImageInputError(
+        f"{name}: the {kind} is truncated ({missing}): the file was cut "
+        f"short; download or export it again"
+    )
 
 
-def _too_many_pixels(name: str, width: int | None, height: int | None, pixels: int,
-                     limit: int) -> ImageInputError:
+def _too_many_pixels(
+    name: str, width: int | None, height: int | None, pixels: int, limit: int
+) -> ImageInputError:
     size = f"{width}x{height} pixels" if width is not None else f"{pixels:,} pixels"
-    return ImageInputError(f"{name}: {size} is more than the {limit:,}-pixel limit; shrink it "
-                           f"(for example to 4000 pixels on the longer side) and try again")
+    return ImageInputError(
+        f"{name}: {size} is more than the {limit:,}-pixel limit; shrink it "
+        f"(for example to 4000 pixels on the longer side) and try again"
+    )
 
 
 def _decode_flags(header: _Header, name: str) -> int:
@@ -143,8 +166,11 @@ def _decode_flags(header: _Header, name: str) -> int:
         return cv2.IMREAD_UNCHANGED
     if header.format == "JPEG" and not header.progressive:
         # libjpeg scales baseline JPEGs while decoding (DCT scaling): memory follows the output.
-        for factor, flag in ((2, cv2.IMREAD_REDUCED_COLOR_2), (4, cv2.IMREAD_REDUCED_COLOR_4),
-                             (8, cv2.IMREAD_REDUCED_COLOR_8)):
+        for factor, flag in (
+            (2, cv2.IMREAD_REDUCED_COLOR_2),
+            (4, cv2.IMREAD_REDUCED_COLOR_4),
+            (8, cv2.IMREAD_REDUCED_COLOR_8),
+        ):
             if header.pixels / factor**2 <= MAX_PIXELS:
                 return flag | cv2.IMREAD_IGNORE_ORIENTATION  # like IMREAD_UNCHANGED
         limit = MAX_PIXELS * 64
@@ -183,8 +209,10 @@ def decode_image(data: bytes, name: str = "image") -> np.ndarray:
     finally:
         cv2.utils.logging.setLogLevel(level)
     if img is None:  # cv2 signals failure with None, not an exception
-        raise ImageInputError(f"{name}: the {header.format} data is damaged and could not be "
-                              f"decoded; export or download the file again")
+        raise ImageInputError(
+            f"{name}: the {header.format} data is damaged and could not be "
+            f"decoded; export or download the file again"
+        )
     if img.ndim == 3 and img.shape[2] == 3:
         img = img[..., ::-1]  # OpenCV decodes to BGR
     elif img.ndim == 3 and img.shape[2] == 4:
@@ -201,8 +229,10 @@ def _to_uint8(img: np.ndarray, name: str) -> np.ndarray:
         return (img >> 8).astype(np.uint8)  # 16-bit PNG/TIFF: keep the top 8 bits
     if np.issubdtype(img.dtype, np.floating):
         if not np.all(np.isfinite(img)):
-            raise ImageInputError(f"{name}: the image contains NaN or infinite values; "
-                                  f"replace them (np.nan_to_num) before using it")
+            raise ImageInputError(
+                f"{name}: the image contains NaN or infinite values; "
+                f"replace them (np.nan_to_num) before using it"
+            )
         hi = float(img.max()) if img.size else 0.0
         scale = 255.0 if hi <= 1.0 else 1.0  # floats in [0, 1] or already in [0, 255]
         return np.clip(np.rint(img * scale), 0, 255).astype(np.uint8)
@@ -222,12 +252,16 @@ def to_rgb(img: np.ndarray, name: str = "image") -> np.ndarray:
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[..., 0]
     if img.ndim not in (2, 3) or (img.ndim == 3 and img.shape[2] not in (3, 4)):
-        raise ImageInputError(f"{name}: an array of shape {img.shape} is not an image; "
-                              f"give (H, W), (H, W, 3) or (H, W, 4)")
+        raise ImageInputError(
+            f"{name}: an array of shape {img.shape} is not an image; "
+            f"give (H, W), (H, W, 3) or (H, W, 4)"
+        )
     h, w = img.shape[:2]
     if min(h, w) < MIN_SIDE:
-        raise ImageInputError(f"{name}: the image is only {w}x{h} pixels, too small to show "
-                              f"a shape; use one of at least {MIN_SIDE}x{MIN_SIDE} pixels")
+        raise ImageInputError(
+            f"{name}: the image is only {w}x{h} pixels, too small to show "
+            f"a shape; use one of at least {MIN_SIDE}x{MIN_SIDE} pixels"
+        )
     if h * w > MAX_PIXELS:
         raise _too_many_pixels(name, w, h, h * w, MAX_PIXELS)
     img = _to_uint8(img, name)

@@ -3,6 +3,7 @@
 ai-edge-litert's interpreter is the non-deprecated one and runs the TF 2.21 converter's output
 with numpy 2 (STACK.md); TensorFlow's own ``tf.lite.Interpreter`` is the fallback.
 """
+
 from __future__ import annotations
 
 from . import backend

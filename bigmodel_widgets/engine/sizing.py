@@ -4,6 +4,7 @@ Counts are exact for the architectures we can build offline (tests compare them 
 ``TFBertModel(BertConfig()).count_params()`` and friends); memory and FLOPs are the standard
 first-order estimates, each with the assumption it rests on spelled out in ``assumptions``.
 """
+
 from __future__ import annotations
 
 import math
@@ -12,9 +13,20 @@ from dataclasses import asdict, dataclass, field, replace
 from .checks import one_of, positive_int
 
 __all__ = [
-    "BYTES_PER_PARAM", "GPU_SIZES_GB", "TransformerConfig", "SequentialSpec", "SizeReport",
-    "PRESETS", "preset", "count_params", "estimate", "estimate_keras_model", "gpus_needed",
-    "training_flops", "format_bytes", "format_count",
+    "BYTES_PER_PARAM",
+    "GPU_SIZES_GB",
+    "TransformerConfig",
+    "SequentialSpec",
+    "SizeReport",
+    "PRESETS",
+    "preset",
+    "count_params",
+    "estimate",
+    "estimate_keras_model",
+    "gpus_needed",
+    "training_flops",
+    "format_bytes",
+    "format_count",
 ]
 
 BYTES_PER_PARAM = {"fp32": 4.0, "fp16": 2.0, "bf16": 2.0, "int8": 1.0, "int4": 0.5}
@@ -62,7 +74,7 @@ class TransformerConfig:
     def head_dim(self) -> int:
         return self.hidden // self.heads
 
-    def with_(self, **changes) -> "TransformerConfig":
+    def with_(self, **changes) -> TransformerConfig:
         """A copy with some fields changed: ``changes`` (field=value) are passed to
         :func:`dataclasses.replace`, and the copy is checked like a new config."""
         return replace(self, **changes)
@@ -71,7 +83,7 @@ class TransformerConfig:
         return asdict(self)
 
     @classmethod
-    def from_config(cls, config: dict) -> "TransformerConfig":
+    def from_config(cls, config: dict) -> TransformerConfig:
         return cls(**config)
 
 
@@ -119,7 +131,8 @@ PRESETS: dict[str, TransformerConfig | SequentialSpec] = {
     "llama3-8b": TransformerConfig("llama3-8b", "llama", 32, 4096, 32, 128256, 8192, 14336, 8),
     "text-mlp": SequentialSpec("text-mlp", (784,), (("dense", 128), ("dense", 64), ("dense", 10))),
     "text-cnn": SequentialSpec(
-        "text-cnn", (32, 32, 3),
+        "text-cnn",
+        (32, 32, 3),
         (("conv2d", 32, 3), ("maxpool2d", 2), ("flatten",), ("dense", 10)),
     ),
 }
@@ -181,16 +194,31 @@ def _activation_bytes(c: TransformerConfig, seq: int, batch: int) -> int:
     return int(c.layers * seq * batch * c.hidden * (34 + 5 * c.heads * seq / c.hidden))
 
 
-def estimate(config: TransformerConfig | SequentialSpec, *, precision: str = "fp16",
-             seq_len: int | None = None, batch: int = 1) -> SizeReport:
+def estimate(
+    config: TransformerConfig | SequentialSpec,
+    *,
+    precision: str = "fp16",
+    seq_len: int | None = None,
+    batch: int = 1,
+) -> SizeReport:
     """Parameters, memory (train and serve) and FLOPs for a preset or custom configuration.
 
     ``precision`` is the serving precision; training assumes mixed-precision Adam.
     """
     is_tf = isinstance(config, TransformerConfig)
-    seq = positive_int(seq_len, name="seq_len") if seq_len is not None else (config.seq_len if is_tf else 1)
-    return _report(config.name, count_params(config), config if is_tf else None,
-                   precision=precision, seq=seq, batch=batch)
+    seq = (
+        positive_int(seq_len, name="seq_len")
+        if seq_len is not None
+        else (config.seq_len if is_tf else 1)
+    )
+    return _report(
+        config.name,
+        count_params(config),
+        config if is_tf else None,
+        precision=precision,
+        seq=seq,
+        batch=batch,
+    )
 
 
 def estimate_keras_model(model, *, precision: str = "fp16", batch: int = 1) -> SizeReport:
@@ -200,37 +228,60 @@ def estimate_keras_model(model, *, precision: str = "fp16", batch: int = 1) -> S
     try:
         n = int(model.count_params())
     except ValueError as exc:
-        raise ValueError(f"the model is not built yet; call it on data or build() first ({exc})") from exc
-    return _report(getattr(model, "name", "model"), n, None, precision=precision, seq=1, batch=batch)
+        raise ValueError(
+            f"the model is not built yet; call it on data or build() first ({exc})"
+        ) from exc
+    return _report(
+        getattr(model, "name", "model"), n, None, precision=precision, seq=1, batch=batch
+    )
 
 
-def _report(name: str, n: int, tcfg: TransformerConfig | None, *, precision: str, seq: int,
-            batch: int) -> SizeReport:
+def _report(
+    name: str, n: int, tcfg: TransformerConfig | None, *, precision: str, seq: int, batch: int
+) -> SizeReport:
     precision = one_of(precision, name="precision", choices=BYTES_PER_PARAM)
     batch = positive_int(batch, name="batch")
     weights = {p: int(n * b) for p, b in BYTES_PER_PARAM.items()}
     # Mixed-precision Adam (ZeRO paper): 2 B bf16 weights + 4 B fp32 master, 2 B grads, 8 B moments.
-    training = {"weights": 6 * n, "gradients": 2 * n, "optimizer": 8 * n,
-                "activations": _activation_bytes(tcfg, seq, batch) if tcfg else 0}
+    training = {
+        "weights": 6 * n,
+        "gradients": 2 * n,
+        "optimizer": 8 * n,
+        "activations": _activation_bytes(tcfg, seq, batch) if tcfg else 0,
+    }
     training["total"] = sum(training.values())
     kv_cache = 0
     if tcfg is not None and tcfg.kind != "encoder":  # keys and values per layer, 16-bit
         kv_cache = 2 * tcfg.layers * tcfg.kv * tcfg.head_dim * seq * batch * 2
-    inference = {"weights": weights[precision], "kv_cache": kv_cache,
-                 "total": weights[precision] + kv_cache}
-    gpus = {str(g): {"train": gpus_needed(training["total"], g),
-                     "serve": gpus_needed(inference["total"], g)} for g in GPU_SIZES_GB}
+    inference = {
+        "weights": weights[precision],
+        "kv_cache": kv_cache,
+        "total": weights[precision] + kv_cache,
+    }
+    gpus = {
+        str(g): {
+            "train": gpus_needed(training["total"], g),
+            "serve": gpus_needed(inference["total"], g),
+        }
+        for g in GPU_SIZES_GB
+    }
     assumptions = [
         "training: mixed-precision Adam, 16 bytes per parameter (weights+master 6, grads 2, moments 8)",
-        "activations: Korthikanti et al. 2022, 16-bit, no recomputation" if tcfg
+        "activations: Korthikanti et al. 2022, 16-bit, no recomputation"
+        if tcfg
         else "activations: not estimated for this model",
         "serving: weights at the chosen precision plus a 16-bit KV cache (decoders)",
         "GPUs: a lower bound, memory only (GiB; no framework overhead, no fragmentation)",
         "FLOPs: 6N per training token, 2N per inference token",
     ]
     return SizeReport(
-        name=name, params=n, bytes=weights, training=training, inference=inference,
-        flops_per_token={"train": 6 * n, "inference": 2 * n}, gpus=gpus,
+        name=name,
+        params=n,
+        bytes=weights,
+        training=training,
+        inference=inference,
+        flops_per_token={"train": 6 * n, "inference": 2 * n},
+        gpus=gpus,
         settings={"precision": precision, "seq_len": seq, "batch": batch},
         assumptions=assumptions,
     )

@@ -5,6 +5,7 @@ an accuracy in one notebook is comparable with one in another. Parsing the catal
 seconds and every worker process of chapter 2 needs the split, so it is kept in the engine
 cache (``engine/cache.py``) as an ``.npz`` and in memory once loaded.
 """
+
 from __future__ import annotations
 
 import functools
@@ -38,14 +39,24 @@ class DigitSplit:
 
     def scaled(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """``(x_train, y_train, x_test, y_test)`` with images as float32 in [0, 1]."""
-        return (self.x_train.astype(np.float32) / 255.0, self.y_train,
-                self.x_test.astype(np.float32) / 255.0, self.y_test)
+        return (
+            self.x_train.astype(np.float32) / 255.0,
+            self.y_train,
+            self.x_test.astype(np.float32) / 255.0,
+            self.y_test,
+        )
 
 
 def _save(split: DigitSplit, path: Path) -> None:
     with open(path, "wb") as fh:
-        np.savez(fh, x_train=split.x_train, y_train=split.y_train, x_test=split.x_test,
-                 y_test=split.y_test, seed=np.int64(split.seed))
+        np.savez(
+            fh,
+            x_train=split.x_train,
+            y_train=split.y_train,
+            x_test=split.x_test,
+            y_test=split.y_test,
+            seed=np.int64(split.seed),
+        )
 
 
 def _load(path: Path) -> DigitSplit:
@@ -64,9 +75,16 @@ def _cached_split(seed: int, test_fraction: float) -> DigitSplit:
         train, test = stratified_split(y, (1.0 - test_fraction, test_fraction), seed=seed)
         return DigitSplit(x[train], y[train], x[test], y[test], seed)
 
-    return cache.fetch_or_build(kind="mnist5k-split", version=_VERSION, name="mnist5k",
-                                suffix=".npz", parts={"seed": seed, "test_fraction": test_fraction},
-                                build=build, save=_save, load=_load).value
+    return cache.fetch_or_build(
+        kind="mnist5k-split",
+        version=_VERSION,
+        name="mnist5k",
+        suffix=".npz",
+        parts={"seed": seed, "test_fraction": test_fraction},
+        build=build,
+        save=_save,
+        load=_load,
+    ).value
 
 
 def mnist5k_split(*, seed: int = 0, test_fraction: float = 0.2) -> DigitSplit:

@@ -3,19 +3,27 @@
 Progress is a plain callable ``progress(done, total, info: dict)``; the engine never draws a
 bar itself (widgets and the CLI do), so engine code stays UI-free (ARCHITECTURE.md rule 1).
 """
+
 from __future__ import annotations
 
 import time
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import numpy as np
 
 from . import backend
 
-__all__ = ["Progress", "stratified_split", "TrainingClock", "training_clock",
-           "keras_progress_callback", "epochs_for", "set_seed"]
+__all__ = [
+    "Progress",
+    "stratified_split",
+    "TrainingClock",
+    "training_clock",
+    "keras_progress_callback",
+    "epochs_for",
+    "set_seed",
+]
 
-Progress = Optional[Callable[[int, int, dict], None]]
+Progress = Callable[[int, int, dict], None] | None
 
 
 def set_seed(seed: int) -> None:
@@ -62,14 +70,19 @@ class TrainingClock:
         self.steps: list[float] = []
         self.stopped_early = False
 
-    def samples_per_s(self, batch_size: int) -> Optional[float]:
+    def samples_per_s(self, batch_size: int) -> float | None:
         if len(self.steps) < 3:
             return None
         return (len(self.steps) - 2) * batch_size / (self.steps[-1] - self.steps[1])
 
 
-def training_clock(*, progress: Progress = None, epochs: int, steps_per_epoch: int | None = None,
-                   clock: TrainingClock | None = None):
+def training_clock(
+    *,
+    progress: Progress = None,
+    epochs: int,
+    steps_per_epoch: int | None = None,
+    clock: TrainingClock | None = None,
+):
     """The one tf_keras Callback for timing and reporting training, used by every chapter.
 
     Reports ``progress(done, total, logs)`` after each epoch, or after each batch when
@@ -95,8 +108,11 @@ def training_clock(*, progress: Progress = None, epochs: int, steps_per_epoch: i
         def _report(self, logs) -> None:
             if progress is None:
                 return
-            info = {k: float(v) for k, v in (logs or {}).items()
-                    if isinstance(v, (int, float, np.floating, np.integer))}
+            info = {
+                k: float(v)
+                for k, v in (logs or {}).items()
+                if isinstance(v, (int, float, np.floating, np.integer))
+            }
             info["epoch"] = self.epoch + 1
             try:
                 progress(self.done, total, info)

@@ -2,4 +2,5 @@
 
 Import widgets from ``bigmodel_widgets`` (lazy); this package imports nothing on its own.
 """
+
 __all__: list[str] = []

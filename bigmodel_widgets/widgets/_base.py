@@ -1,4 +1,5 @@
 """What every composite widget shares: an error area and a root box with a ``guard()``."""
+
 from __future__ import annotations
 
 import html

@@ -3,6 +3,7 @@
 JPEG, not PNG, for previews: a 768x768 grid encodes in about 2.4 ms as JPEG and 25 ms as PNG
 (STACK.md). Everything takes and returns RGB uint8; OpenCV loads on first use.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,12 +35,20 @@ def fit_tile(image: np.ndarray, tile: int) -> tuple[np.ndarray, float, int, int]
         img = cv2.resize(img, (nw, nh), interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR)
     out = np.full((tile, tile, 3), 32, np.uint8)
     y0, x0 = (tile - nh) // 2, (tile - nw) // 2
-    out[y0:y0 + nh, x0:x0 + nw] = img
+    out[y0 : y0 + nh, x0 : x0 + nw] = img
     return out, k, x0, y0
 
 
-def draw_overlay(tile: np.ndarray, scale: float, x0: int, y0: int, boxes=None, boxes_kept=None,
-                 keypoints=None, keypoints_visible=None) -> np.ndarray:
+def draw_overlay(
+    tile: np.ndarray,
+    scale: float,
+    x0: int,
+    y0: int,
+    boxes=None,
+    boxes_kept=None,
+    keypoints=None,
+    keypoints_visible=None,
+) -> np.ndarray:
     """Draw kept boxes (green) and visible keypoints (red) given in the image's pixel frame."""
     import cv2
 
@@ -50,7 +59,9 @@ def draw_overlay(tile: np.ndarray, scale: float, x0: int, y0: int, boxes=None, b
             cv2.rectangle(tile, p1, p2, (40, 220, 40), 2)
     for i, (x, y) in enumerate([] if keypoints is None else keypoints):
         if keypoints_visible is None or keypoints_visible[i]:
-            cv2.circle(tile, (int(round(x * scale + x0)), int(round(y * scale + y0))), 4, (230, 30, 30), -1)
+            cv2.circle(
+                tile, (int(round(x * scale + x0)), int(round(y * scale + y0))), 4, (230, 30, 30), -1
+            )
     return tile
 
 
@@ -63,15 +74,18 @@ def tile_grid(tiles: list, cols: int, gap: int = 4) -> np.ndarray:
     grid = np.full((rows * t + (rows - 1) * gap, cols * t + (cols - 1) * gap, 3), 255, np.uint8)
     for i, tile in enumerate(tiles):
         r, c = divmod(i, cols)
-        grid[r * (t + gap):r * (t + gap) + t, c * (t + gap):c * (t + gap) + t] = tile
+        grid[r * (t + gap) : r * (t + gap) + t, c * (t + gap) : c * (t + gap) + t] = tile
     return grid
 
 
 def encode_jpeg(image: np.ndarray, quality: int = 85) -> bytes:
     import cv2
 
-    ok, buf = cv2.imencode(".jpg", cv2.cvtColor(as_rgb_uint8(image), cv2.COLOR_RGB2BGR),
-                           [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    ok, buf = cv2.imencode(
+        ".jpg",
+        cv2.cvtColor(as_rgb_uint8(image), cv2.COLOR_RGB2BGR),
+        [cv2.IMWRITE_JPEG_QUALITY, int(quality)],
+    )
     if not ok:
         raise ValueError("JPEG encoding failed")
     return buf.tobytes()

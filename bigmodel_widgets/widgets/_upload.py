@@ -3,6 +3,7 @@
 The bytes then go to the one image decoder (``engine.images.decode_image``), so an upload gets
 the same verdict and message as ``read_image`` on the same file.
 """
+
 from __future__ import annotations
 
 __all__ = ["first_upload"]

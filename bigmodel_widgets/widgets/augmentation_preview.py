@@ -4,6 +4,7 @@ A thin view (ARCHITECTURE.md rule 6): controls build a pipeline config, the engi
 Pipeline and draws; ``samples`` and ``params`` are exactly what ``preview_samples`` returns for
 that config, seed and photo. The grid is one JPEG (fast to encode, see STACK.md).
 """
+
 from __future__ import annotations
 
 import html
@@ -27,15 +28,22 @@ UPLOADED = "(uploaded)"
 _WIDE = {"description_width": "150px"}
 _ROW = w.Layout(width="440px")
 # the text's two steps are on at first; the rest start off with their default settings
-_START = {"Rotate": {"angle_range": (-30.0, 30.0)},
-          "RandomCrop": {"height": 0.5, "width": 0.5, "x_range": (0.0, 0.25), "y_range": (0.0, 0.25)}}
+_START = {
+    "Rotate": {"angle_range": (-30.0, 30.0)},
+    "RandomCrop": {"height": 0.5, "width": 0.5, "x_range": (0.0, 0.25), "y_range": (0.0, 0.25)},
+}
 
 
 def _slider(s: Setting, value, description: str) -> w.Widget:
     """The control for one row of a transform's settings table."""
     lo, hi, step = s.slider_limits()
-    common = {"description": description, "tooltip": s.doc, "style": _WIDE, "layout": _ROW,
-              "continuous_update": False}
+    common = {
+        "description": description,
+        "tooltip": s.doc,
+        "style": _WIDE,
+        "layout": _ROW,
+        "continuous_update": False,
+    }
     if s.kind in ("range", "optional_range"):  # None ("anywhere") shows as the full span
         value = (lo, hi) if value is None else tuple(value)
         return w.FloatRangeSlider(value=value, min=lo, max=hi, step=step, **common)
@@ -55,7 +63,8 @@ class _TransformControls:
         self.enabled = w.Checkbox(value=name in _START, description=name, indent=False)
         self.settings: dict[str, w.Widget] = {
             s.name: _slider(s, getattr(start, s.name), f"{name} {s.name.removesuffix('_range')}")
-            for s in cls.settings}
+            for s in cls.settings
+        }
         self.box = w.VBox([self.enabled] + list(self.settings.values()))
 
     def config(self) -> dict:
@@ -88,9 +97,17 @@ class AugmentationPreview(CompositeWidget):
         view.replay.click()                     # back to the first draws for this seed
     """
 
-    def __init__(self, image: np.ndarray | None = None, *, photo: str = "astronaut",
-                 rows: int = 3, cols: int = 3, seed: int = 0, tile: int = 256,
-                 side: int = 256) -> None:
+    def __init__(
+        self,
+        image: np.ndarray | None = None,
+        *,
+        photo: str = "astronaut",
+        rows: int = 3,
+        cols: int = 3,
+        seed: int = 0,
+        tile: int = 256,
+        side: int = 256,
+    ) -> None:
         photos = sorted(data.PHOTOS)
         one_of(photo, name="photo", choices=photos)
         rows = int_in_range(rows, name="rows", low=1, high=4)
@@ -101,17 +118,26 @@ class AugmentationPreview(CompositeWidget):
         self.side = int_in_range(side, name="side", low=8)
         self.photo = w.Dropdown(options=[UPLOADED] + photos, value=photo, description="photo")
         self.upload = w.FileUpload(accept="image/*", multiple=False, description="upload")
-        self.seed = w.IntSlider(value=seed, min=0, max=max(999, seed), description="seed",
-                                continuous_update=False)
-        self.rows = w.IntSlider(value=rows, min=1, max=4, description="rows",
-                                continuous_update=False)
-        self.cols = w.IntSlider(value=cols, min=1, max=4, description="cols",
-                                continuous_update=False)
-        self.interpolation = w.Dropdown(options=["linear", "nearest", "cubic", "lanczos"], description="interp.")
-        self.border_mode = w.Dropdown(options=["constant", "reflect", "replicate", "wrap"], description="border")
+        self.seed = w.IntSlider(
+            value=seed, min=0, max=max(999, seed), description="seed", continuous_update=False
+        )
+        self.rows = w.IntSlider(
+            value=rows, min=1, max=4, description="rows", continuous_update=False
+        )
+        self.cols = w.IntSlider(
+            value=cols, min=1, max=4, description="cols", continuous_update=False
+        )
+        self.interpolation = w.Dropdown(
+            options=["linear", "nearest", "cubic", "lanczos"], description="interp."
+        )
+        self.border_mode = w.Dropdown(
+            options=["constant", "reflect", "replicate", "wrap"], description="border"
+        )
         self.annotate = w.Checkbox(value=False, description="boxes & keypoints")
         self.resample = w.Button(description="Resample", icon="refresh", tooltip="draw new samples")
-        self.replay = w.Button(description="Replay", icon="undo", tooltip="first draws for this seed again")
+        self.replay = w.Button(
+            description="Replay", icon="undo", tooltip="first draws for this seed again"
+        )
         self.export_code = w.Button(description="Export code")
         self.export_json = w.Button(description="Export JSON")
         self.export_area = w.Textarea(layout=w.Layout(width="100%", height="160px", display="none"))
@@ -122,11 +148,11 @@ class AugmentationPreview(CompositeWidget):
         self.captions = w.HTML()
         self.status = w.HTML()
 
-        self.source = None       # the working copy (engine input)
-        self.pipeline = None     # the engine Pipeline built from the controls
-        self.params: list = []   # what was drawn, one Params per tile
+        self.source = None  # the working copy (engine input)
+        self.pipeline = None  # the engine Pipeline built from the controls
+        self.params: list = []  # what was drawn, one Params per tile
         self.samples: list = []  # the engine outputs, one per tile
-        self.grid_array = None   # the uint8 grid that was encoded
+        self.grid_array = None  # the uint8 grid that was encoded
         self.last_update_ms = float("nan")
 
         acc = w.Accordion(children=[c.box for c in self.controls.values()])
@@ -134,14 +160,31 @@ class AugmentationPreview(CompositeWidget):
             acc.set_title(i, name)
         top = w.HBox([self.photo, self.upload, self.seed])
         opts = w.HBox([self.rows, self.cols, self.interpolation, self.border_mode])
-        buttons = w.HBox([self.resample, self.replay, self.annotate, self.export_code, self.export_json])
-        view = w.HBox([w.VBox([w.HTML("<b>before</b>"), self.before]),
-                       w.VBox([w.HTML("<b>after</b> (seeded samples)"), self.grid])])
-        self.children = [top, opts, buttons, self.errors, self.status, view, self.captions,
-                         self.export_area, w.HTML("<b>transforms</b>"), acc]
+        buttons = w.HBox(
+            [self.resample, self.replay, self.annotate, self.export_code, self.export_json]
+        )
+        view = w.HBox(
+            [
+                w.VBox([w.HTML("<b>before</b>"), self.before]),
+                w.VBox([w.HTML("<b>after</b> (seeded samples)"), self.grid]),
+            ]
+        )
+        self.children = [
+            top,
+            opts,
+            buttons,
+            self.errors,
+            self.status,
+            view,
+            self.captions,
+            self.export_area,
+            w.HTML("<b>transforms</b>"),
+            acc,
+        ]
 
         for ctl in [self.seed, self.rows, self.cols, self.interpolation, self.border_mode] + [
-                x for c in self.controls.values() for x in c.widgets()]:
+            x for c in self.controls.values() for x in c.widgets()
+        ]:
             ctl.observe(self._on_settings, "value")
         self.photo.observe(self._on_photo, "value")
         self.upload.observe(self._on_upload, "value")
@@ -157,9 +200,12 @@ class AugmentationPreview(CompositeWidget):
     # --- what the controls mean -------------------------------------------------------------
     def pipeline_config(self) -> dict:
         """The Pipeline config the controls describe (what Export JSON shows)."""
-        return {"transforms": [c.config() for c in self.controls.values() if c.enabled.value],
-                "seed": self.seed.value, "interpolation": self.interpolation.value,
-                "border_mode": self.border_mode.value}
+        return {
+            "transforms": [c.config() for c in self.controls.values() if c.enabled.value],
+            "seed": self.seed.value,
+            "interpolation": self.interpolation.value,
+            "border_mode": self.border_mode.value,
+        }
 
     @property
     def n_samples(self) -> int:
@@ -205,8 +251,9 @@ class AugmentationPreview(CompositeWidget):
             t0 = time.perf_counter()
             if reseed or self.pipeline is None:
                 self.pipeline = Pipeline.from_config(self.pipeline_config())
-            self.params, self.samples = preview_samples(self.pipeline, self.source,
-                                                        self.n_samples, annotate=self.annotate.value)
+            self.params, self.samples = preview_samples(
+                self.pipeline, self.source, self.n_samples, annotate=self.annotate.value
+            )
             self._render(t0)
 
     def _render_current(self) -> None:
@@ -214,9 +261,13 @@ class AugmentationPreview(CompositeWidget):
             t0 = time.perf_counter()
             if self.pipeline is None or self.source is None:
                 return
-            self.params, self.samples = preview_samples(self.pipeline, self.source, self.n_samples,
-                                                        params=self.params[:self.n_samples] or None,
-                                                        annotate=self.annotate.value)
+            self.params, self.samples = preview_samples(
+                self.pipeline,
+                self.source,
+                self.n_samples,
+                params=self.params[: self.n_samples] or None,
+                annotate=self.annotate.value,
+            )
             self._render(t0)
 
     def _render(self, t0: float) -> None:
@@ -228,7 +279,9 @@ class AugmentationPreview(CompositeWidget):
         for out, im in zip(self.samples, images):
             tile, k, x0, y0 = fit_tile(im, side)
             if hasattr(out, "image"):
-                draw_overlay(tile, k, x0, y0, out.boxes, out.boxes_kept, out.keypoints, out.keypoints_visible)
+                draw_overlay(
+                    tile, k, x0, y0, out.boxes, out.boxes_kept, out.keypoints, out.keypoints_visible
+                )
             tiles.append(tile)
         gap = max(1, round(4 * side / self.tile_px))
         self.grid_array = tile_grid(tiles, self.cols.value, gap=gap)
@@ -237,28 +290,45 @@ class AugmentationPreview(CompositeWidget):
         self.grid.layout.width = f"{shown}px"
         self.last_update_ms = (time.perf_counter() - t0) * 1000
         first = self.samples[0].image if hasattr(self.samples[0], "image") else self.samples[0]
-        self.status.value = (f"<span class='bmw-aug-status'>seed {self.seed.value}: {len(self.samples)} samples, "
-                             f"{first.shape[1]}x{first.shape[0]} px each, updated in "
-                             f"{self.last_update_ms:.1f} ms</span>")
-        cells = [f"<td style='padding:2px 6px;font-size:11px;vertical-align:top'><b>#{i}</b> "
-                 f"{html.escape(p.summary())}</td>" for i, p in enumerate(self.params)]
-        rows = ["<tr>" + "".join(cells[r:r + self.cols.value]) + "</tr>"
-                for r in range(0, len(cells), self.cols.value)]
+        self.status.value = (
+            f"<span class='bmw-aug-status'>seed {self.seed.value}: {len(self.samples)} samples, "
+            f"{first.shape[1]}x{first.shape[0]} px each, updated in "
+            f"{self.last_update_ms:.1f} ms</span>"
+        )
+        cells = [
+            f"<td style='padding:2px 6px;font-size:11px;vertical-align:top'><b>#{i}</b> "
+            f"{html.escape(p.summary())}</td>"
+            for i, p in enumerate(self.params)
+        ]
+        rows = [
+            "<tr>" + "".join(cells[r : r + self.cols.value]) + "</tr>"
+            for r in range(0, len(cells), self.cols.value)
+        ]
         self.captions.value = "<table class='bmw-aug-params'>" + "".join(rows) + "</table>"
 
     def _export(self, what: str) -> None:
         with self.guard("exporting"):
             pipe = Pipeline.from_config(self.pipeline_config())
-            self.export_area.value = pipe.to_code() if what == "code" else json.dumps(pipe.to_config(), indent=1)
+            self.export_area.value = (
+                pipe.to_code() if what == "code" else json.dumps(pipe.to_config(), indent=1)
+            )
             self.export_area.layout.display = ""
 
 
-def preview_augmentations(image: np.ndarray | None = None, *, photo: str = "astronaut",
-                          rows: int = 3, cols: int = 3, seed: int = 0, tile: int = 256,
-                          side: int = 256) -> AugmentationPreview:
+def preview_augmentations(
+    image: np.ndarray | None = None,
+    *,
+    photo: str = "astronaut",
+    rows: int = 3,
+    cols: int = 3,
+    seed: int = 0,
+    tile: int = 256,
+    side: int = 256,
+) -> AugmentationPreview:
     """One call: ``preview_augmentations(img)`` shows the text's augmentation on ``img``.
 
     The parameters are AugmentationPreview's (see its docstring).
     """
-    return AugmentationPreview(image, photo=photo, rows=rows, cols=cols, seed=seed, tile=tile,
-                               side=side)
+    return AugmentationPreview(
+        image, photo=photo, rows=rows, cols=cols, seed=seed, tile=tile, side=side
+    )

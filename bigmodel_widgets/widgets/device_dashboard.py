@@ -5,6 +5,7 @@ Trait updates from the sampler thread reach the browser while another cell is bu
 so the chart keeps moving during training. Closing the widget, or losing the last reference
 to it, stops the sampler thread.
 """
+
 from __future__ import annotations
 
 import html
@@ -108,9 +109,15 @@ class DeviceDashboard(CompositeWidget):
     """Live device charts. Controls: ``interval`` (s), ``pause``, ``stop_button``,
     ``start_button``; ``sampler`` is the engine object underneath (use its callbacks too)."""
 
-    def __init__(self, *, interval: float = 0.5, history: int = 120,
-                 backends: Iterable[Backend] | None = None, autostart: bool = True,
-                 per_core: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        interval: float = 0.5,
+        history: int = 120,
+        backends: Iterable[Backend] | None = None,
+        autostart: bool = True,
+        per_core: bool = True,
+    ) -> None:
         """``interval``: seconds between samples; ``history``: samples kept (and drawn);
         ``backends``: where samples come from (default: psutil, NVML, TensorFlow; tests pass a
         ``FakeBackend``); ``autostart``: start sampling now; ``per_core``: one line per CPU core.
@@ -119,8 +126,12 @@ class DeviceDashboard(CompositeWidget):
         self.per_core = boolean(per_core, name="per_core")
         super().__init__()
         self.sampler = Sampler(backends, interval=interval, history=history)
-        self.interval = w.FloatText(value=float(interval), description="interval (s)",
-                                    continuous_update=False, layout=w.Layout(width="170px"))
+        self.interval = w.FloatText(
+            value=float(interval),
+            description="interval (s)",
+            continuous_update=False,
+            layout=w.Layout(width="170px"),
+        )
         self.pause = w.ToggleButton(value=False, description="pause", icon="pause")
         self.stop_button = w.Button(description="stop", icon="stop")
         self.start_button = w.Button(description="start", icon="play")
@@ -129,9 +140,13 @@ class DeviceDashboard(CompositeWidget):
         self.summary = w.HTML()
         self.chart = LiveChart()
         self.updates = 0  # snapshots rendered so far
-        self.children = [w.HBox([self.interval, self.pause, self.stop_button, self.start_button,
-                                 self.status]),
-                         self.gpu_label, self.summary, self.chart, self.errors]
+        self.children = [
+            w.HBox([self.interval, self.pause, self.stop_button, self.start_button, self.status]),
+            self.gpu_label,
+            self.summary,
+            self.chart,
+            self.errors,
+        ]
         self.interval.observe(self._on_interval, names="value")
         self.pause.observe(self._on_pause, names="value")
         self.stop_button.on_click(lambda _b: self.stop())
@@ -165,7 +180,7 @@ class DeviceDashboard(CompositeWidget):
             self.pause.icon = "play" if change["new"] else "pause"
         self._update_status()
 
-    def start(self) -> "DeviceDashboard":
+    def start(self) -> DeviceDashboard:
         """Start (or restart) sampling; returns the dashboard, so ``dash.start()`` displays it."""
         with self.guard("start"):
             self.sampler.start()
@@ -183,18 +198,24 @@ class DeviceDashboard(CompositeWidget):
         self.chart.data = to_series(self.sampler.history(), per_core=self.per_core)
         self.updates += 1
         self.chart.tick = self.updates
-        self.gpu_label.value = (f"<span class='bmw-gpu-status'><b>GPU:</b> "
-                                f"{html.escape(gpu_status(snap))}</span>")
-        self.summary.value = (f"CPU {_fmt(snap.cpu_percent, unit=' %')} · "
-                              f"RAM {_fmt(snap.ram_percent, unit=' %')} · "
-                              f"this process {_fmt(snap.process_rss_bytes, 2**-20, ' MiB')}")
+        self.gpu_label.value = (
+            f"<span class='bmw-gpu-status'><b>GPU:</b> {html.escape(gpu_status(snap))}</span>"
+        )
+        self.summary.value = (
+            f"CPU {_fmt(snap.cpu_percent, unit=' %')} · "
+            f"RAM {_fmt(snap.ram_percent, unit=' %')} · "
+            f"this process {_fmt(snap.process_rss_bytes, 2**-20, ' MiB')}"
+        )
         self._update_status()
 
     def _update_status(self) -> None:
-        state = ("paused" if self.sampler.paused else "running") if self.sampler.running \
-            else "stopped"
-        self.status.value = (f"<span class='bmw-dashboard-status'>{state} · every "
-                             f"{self.sampler.interval:g} s · {self.updates} samples</span>")
+        state = (
+            ("paused" if self.sampler.paused else "running") if self.sampler.running else "stopped"
+        )
+        self.status.value = (
+            f"<span class='bmw-dashboard-status'>{state} · every "
+            f"{self.sampler.interval:g} s · {self.updates} samples</span>"
+        )
 
     @property
     def state(self) -> str:
@@ -209,8 +230,17 @@ class DeviceDashboard(CompositeWidget):
             return super().close()
         self.sampler.remove_callback(self._deliver)
         self._finalizer()  # stops the thread and releases NVML, once
-        for child in (self.chart, self.interval, self.pause, self.stop_button, self.start_button,
-                      self.status, self.gpu_label, self.summary, self.errors):
+        for child in (
+            self.chart,
+            self.interval,
+            self.pause,
+            self.stop_button,
+            self.start_button,
+            self.status,
+            self.gpu_label,
+            self.summary,
+            self.errors,
+        ):
             child.close()
         for box in self.children:
             if isinstance(box, w.Box):
@@ -218,12 +248,22 @@ class DeviceDashboard(CompositeWidget):
         super().close()
 
 
-def device_dashboard(*, interval: float = 0.5, history: int = 120,
-                     backends: Iterable[Backend] | None = None, autostart: bool = True,
-                     per_core: bool = True) -> DeviceDashboard:
+def device_dashboard(
+    *,
+    interval: float = 0.5,
+    history: int = 120,
+    backends: Iterable[Backend] | None = None,
+    autostart: bool = True,
+    per_core: bool = True,
+) -> DeviceDashboard:
     """One call: a running dashboard over psutil, NVML and TensorFlow (display it).
 
     The settings are :class:`DeviceDashboard`'s.
     """
-    return DeviceDashboard(interval=interval, history=history, backends=backends,
-                           autostart=autostart, per_core=per_core)
+    return DeviceDashboard(
+        interval=interval,
+        history=history,
+        backends=backends,
+        autostart=autostart,
+        per_core=per_core,
+    )

@@ -4,6 +4,7 @@ Also the held-out confusion matrix and the misclassified test images. The drawin
 small anywidget: strokes are drawn in the browser and, at the end of each stroke, the canvas
 is sent to the kernel as a PNG data URL in ``DrawingCanvas.png``; tests set that trait directly.
 """
+
 from __future__ import annotations
 
 import base64
@@ -96,17 +97,29 @@ def _png(img: np.ndarray, min_side: int = 84) -> bytes:
 
 
 def _tile(img: np.ndarray, caption: str, size: int = 84) -> w.VBox:
-    return w.VBox([w.Image(value=_png(img, size), format="png",
-                           layout=w.Layout(width=f"{size}px", height=f"{size}px",
-                                           object_fit="contain")),
-                   w.HTML(f"<small>{html.escape(caption)}</small>")],
-                  layout=w.Layout(margin="0 6px 0 0", align_items="center"))
+    return w.VBox(
+        [
+            w.Image(
+                value=_png(img, size),
+                format="png",
+                layout=w.Layout(width=f"{size}px", height=f"{size}px", object_fit="contain"),
+            ),
+            w.HTML(f"<small>{html.escape(caption)}</small>"),
+        ],
+        layout=w.Layout(margin="0 6px 0 0", align_items="center"),
+    )
 
 
 def _bars(top: list[tuple[int, float]]) -> str:
     """The top-k as labelled bars, the best one highlighted (rows are ``bmw-topk-row``)."""
-    return bar_rows([(c, p, f"{p:.1%}") for c, p in top], width_px=220, height_px=14,
-                    highlight=top[0][0] if top else None, css_class="bmw-topk", label_width="1.2em")
+    return bar_rows(
+        [(c, p, f"{p:.1%}") for c, p in top],
+        width_px=220,
+        height_px=14,
+        highlight=top[0][0] if top else None,
+        css_class="bmw-topk",
+        label_width="1.2em",
+    )
 
 
 def _confusion_html(conf: np.ndarray) -> str:
@@ -121,8 +134,12 @@ def _confusion_html(conf: np.ndarray) -> str:
             colour = f"rgb({shade},{shade},255)" if i == j else f"rgb(255,{shade},{shade})"
             cells.append(f"background:{colour};text-align:right;padding:1px 5px")
         styles.append(cells)
-    return table(rows, header=["true \\ pred"] + list(range(len(conf))), css_class="bmw-confusion",
-                 cell_styles=styles)
+    return table(
+        rows,
+        header=["true \\ pred"] + list(range(len(conf))),
+        css_class="bmw-confusion",
+        cell_styles=styles,
+    )
 
 
 class ImageClassifier(CompositeWidget):
@@ -140,8 +157,15 @@ class ImageClassifier(CompositeWidget):
         clf.upload_bytes(open("my_digit.jpg", "rb").read())
     """
 
-    def __init__(self, model, *, data: vision.DigitSplit | None = None, k: int = 3,
-                 canvas_size: int = 200, show_wrong: int = 16) -> None:
+    def __init__(
+        self,
+        model,
+        *,
+        data: vision.DigitSplit | None = None,
+        k: int = 3,
+        canvas_size: int = 200,
+        show_wrong: int = 16,
+    ) -> None:
         if not hasattr(model, "input_shape") or not callable(model):
             raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
         k = int_in_range(k, name="k", low=1, high=10)
@@ -157,14 +181,23 @@ class ImageClassifier(CompositeWidget):
         self.canvas = DrawingCanvas(size=canvas_size)
         self.clear_button = w.Button(description="clear", icon="eraser")
         self.upload = w.FileUpload(accept="image/*", multiple=False, description="upload")
-        self.test_index = w.IntSlider(value=0, min=0, max=len(self.data.x_test) - 1,
-                                      description="test image", continuous_update=False,
-                                      style=style, layout=w.Layout(width="260px"))
+        self.test_index = w.IntSlider(
+            value=0,
+            min=0,
+            max=len(self.data.x_test) - 1,
+            description="test image",
+            continuous_update=False,
+            style=style,
+            layout=w.Layout(width="260px"),
+        )
         self.k = w.IntSlider(value=k, min=1, max=10, description="top-k", style=style)
         # String values: a Dropdown whose value is None shows a blank box instead of "auto".
-        self.invert = w.Dropdown(options=[("auto", "auto"), ("yes (dark ink)", "yes"),
-                                          ("no (light ink)", "no")], value="auto",
-                                 description="invert", style=style)
+        self.invert = w.Dropdown(
+            options=[("auto", "auto"), ("yes (dark ink)", "yes"), ("no (light ink)", "no")],
+            value="auto",
+            description="invert",
+            style=style,
+        )
         self.evaluate_button = w.Button(description="confusion matrix", icon="table")
         self.show_wrong = show_wrong
         self.source_view = w.HTML()
@@ -175,12 +208,26 @@ class ImageClassifier(CompositeWidget):
         for view, name in ((self.topk_view, "bmw-topk-view"), (self.source_view, "bmw-source")):
             view.add_class(name)
 
-        left = w.VBox([self.canvas, w.HBox([self.clear_button, self.upload]), self.test_index,
-                       self.k, self.invert])
-        right = w.VBox([self.source_view, self.steps_view, self.topk_view],
-                       layout=w.Layout(margin="0 0 0 16px"))
-        self.children = [w.HBox([left, right]), self.errors, self.evaluate_button,
-                         self.confusion_view, self.wrong_view]
+        left = w.VBox(
+            [
+                self.canvas,
+                w.HBox([self.clear_button, self.upload]),
+                self.test_index,
+                self.k,
+                self.invert,
+            ]
+        )
+        right = w.VBox(
+            [self.source_view, self.steps_view, self.topk_view],
+            layout=w.Layout(margin="0 0 0 16px"),
+        )
+        self.children = [
+            w.HBox([left, right]),
+            self.errors,
+            self.evaluate_button,
+            self.confusion_view,
+            self.wrong_view,
+        ]
 
         self.canvas.observe(self._on_drawing, names="png")
         self.clear_button.on_click(lambda _: self.canvas.clear())
@@ -204,8 +251,9 @@ class ImageClassifier(CompositeWidget):
                 decoded = True
         if decoded:  # otherwise the error area already says why
             with self.guard(f"classifying {source}"):
-                pred = pp.classify_digit(self.model, image, k=self.k.value,
-                                         invert=_INVERT[self.invert.value])
+                pred = pp.classify_digit(
+                    self.model, image, k=self.k.value, invert=_INVERT[self.invert.value]
+                )
                 self.prediction = pred
                 self._render(pred, source)
         if self.prediction is None:
@@ -216,8 +264,9 @@ class ImageClassifier(CompositeWidget):
     def classify_test_image(self) -> pp.DigitPrediction | None:
         """Classify the test image the slider points at."""
         i = self.test_index.value
-        return self.classify(self.data.x_test[i],
-                             f"test image {i} (true label {int(self.data.y_test[i])})")
+        return self.classify(
+            self.data.x_test[i], f"test image {i} (true label {int(self.data.y_test[i])})"
+        )
 
     def classify_drawing(self) -> pp.DigitPrediction | None:
         """Classify what is drawn on the canvas (an empty canvas is a message)."""
@@ -258,30 +307,46 @@ class ImageClassifier(CompositeWidget):
         # The headline goes last, so a browser that sees it has the steps and bars already.
         self.steps_view.children = [_tile(img, name) for name, img in pred.prep.steps.items()]
         self.topk_view.value = _bars(pred.top)
-        self.source_view.value = (f"<b>{html.escape(source)}</b> &rarr; predicted "
-                                  f'<b class="bmw-predicted">{pred.label}</b> '
-                                  f"({pred.top[0][1]:.1%})")
+        self.source_view.value = (
+            f"<b>{html.escape(source)}</b> &rarr; predicted "
+            f'<b class="bmw-predicted">{pred.label}</b> '
+            f"({pred.top[0][1]:.1%})"
+        )
 
     def show_evaluation(self) -> vision.DigitEvaluation | None:
         """Held-out confusion matrix and the most confident mistakes."""
         with self.guard("evaluating on the test set"):
             ev = vision.evaluate(self.model, self.data.x_test, self.data.y_test)
             self.evaluation = ev
-            self.confusion_view.value = (f"<p>held-out accuracy <b>{ev.accuracy:.2%}</b> on "
-                                         f"{len(self.data.y_test)} images; rows are the true "
-                                         f"digit, columns the prediction</p>"
-                                         + _confusion_html(ev.confusion))
+            self.confusion_view.value = (
+                f"<p>held-out accuracy <b>{ev.accuracy:.2%}</b> on "
+                f"{len(self.data.y_test)} images; rows are the true "
+                f"digit, columns the prediction</p>" + _confusion_html(ev.confusion)
+            )
             self.wrong_view.children = [
-                _tile(self.data.x_test[i], f"#{i}: {int(self.data.y_test[i])} \u2192 "
-                      f"{int(ev.predicted[i])}", 56) for i in ev.wrong[: self.show_wrong]]
+                _tile(
+                    self.data.x_test[i],
+                    f"#{i}: {int(self.data.y_test[i])} \u2192 {int(ev.predicted[i])}",
+                    56,
+                )
+                for i in ev.wrong[: self.show_wrong]
+            ]
             return ev
         return None
 
 
-def image_classifier(model=None, *, kind: str = "text", data: vision.DigitSplit | None = None,
-                     k: int = 3, canvas_size: int = 200, show_wrong: int = 16,
-                     quick: bool | None = None, progress: Progress = None,
-                     use_cache: bool = True) -> ImageClassifier:
+def image_classifier(
+    model=None,
+    *,
+    kind: str = "text",
+    data: vision.DigitSplit | None = None,
+    k: int = 3,
+    canvas_size: int = 200,
+    show_wrong: int = 16,
+    quick: bool | None = None,
+    progress: Progress = None,
+    use_cache: bool = True,
+) -> ImageClassifier:
     """One call: a trained model (from the cache, or trained now with a progress bar) in a view.
 
     With no ``model``, the ``kind`` CNN ("text": the text's own, or "strong") comes from

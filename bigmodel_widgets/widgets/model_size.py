@@ -1,4 +1,5 @@
 """ModelSizeCalculator: sliders over a transformer's shape -> parameters, memory, GPUs needed."""
+
 from __future__ import annotations
 
 import ipywidgets as w
@@ -10,16 +11,30 @@ from ._base import CompositeWidget
 
 __all__ = ["ModelSizeCalculator", "model_size_calculator"]
 
-_TRANSFORMER_PRESETS = [n for n, c in sizing.PRESETS.items() if isinstance(c, sizing.TransformerConfig)]
+_TRANSFORMER_PRESETS = [
+    n for n, c in sizing.PRESETS.items() if isinstance(c, sizing.TransformerConfig)
+]
 _MAX_BATCH = 256  # the batch slider's range: a larger value would be clipped silently
-_COLOURS = {"weights": "#4e79a7", "gradients": "#f28e2b", "optimizer": "#e15759",
-            "activations": "#76b7b2", "kv_cache": "#59a14f"}
+_COLOURS = {
+    "weights": "#4e79a7",
+    "gradients": "#f28e2b",
+    "optimizer": "#e15759",
+    "activations": "#76b7b2",
+    "kv_cache": "#59a14f",
+}
 
 
 def _slider(description, value, lo, hi, step=1):
-    return w.IntSlider(value=value, min=lo, max=hi, step=step, description=description,
-                       continuous_update=True, style={"description_width": "110px"},
-                       layout=w.Layout(width="420px"))
+    return w.IntSlider(
+        value=value,
+        min=lo,
+        max=hi,
+        step=step,
+        description=description,
+        continuous_update=True,
+        style={"description_width": "110px"},
+        layout=w.Layout(width="420px"),
+    )
 
 
 class ModelSizeCalculator(CompositeWidget):
@@ -31,19 +46,29 @@ class ModelSizeCalculator(CompositeWidget):
         calc.layers.value = 24          # the view updates; calc.report == sizing.estimate(...)
     """
 
-    def __init__(self, *, preset: str = "bert-base", precision: str = "fp16",
-                 batch: int = 1) -> None:
+    def __init__(
+        self, *, preset: str = "bert-base", precision: str = "fp16", batch: int = 1
+    ) -> None:
         """``preset``: a transformer in ``sizing.PRESETS``; ``precision``: the serving precision
         (a key of ``sizing.BYTES_PER_PARAM``); ``batch``: sequences per step (1 to 256)."""
         if preset not in _TRANSFORMER_PRESETS:
-            raise ValueError(f"Unknown preset {preset!r}; valid presets: {', '.join(_TRANSFORMER_PRESETS)}")
+            raise ValueError(
+                f"Unknown preset {preset!r}; valid presets: {', '.join(_TRANSFORMER_PRESETS)}"
+            )
         precision = one_of(precision, name="precision", choices=sizing.BYTES_PER_PARAM)
         batch = int_in_range(batch, name="batch", low=1, high=_MAX_BATCH)
         super().__init__()
-        self.preset = w.Dropdown(options=_TRANSFORMER_PRESETS + ["custom"], value="custom",
-                                 description="preset", style={"description_width": "110px"})
-        self.kind = w.Dropdown(options=list(sizing.KINDS), description="architecture",
-                               style={"description_width": "110px"})
+        self.preset = w.Dropdown(
+            options=_TRANSFORMER_PRESETS + ["custom"],
+            value="custom",
+            description="preset",
+            style={"description_width": "110px"},
+        )
+        self.kind = w.Dropdown(
+            options=list(sizing.KINDS),
+            description="architecture",
+            style={"description_width": "110px"},
+        )
         self.layers = _slider("layers", 12, 1, 128)
         self.hidden = _slider("hidden size", 768, 64, 16384, 64)
         self.heads = _slider("attention heads", 12, 1, 128)
@@ -52,8 +77,12 @@ class ModelSizeCalculator(CompositeWidget):
         self.vocab = _slider("vocabulary", 30522, 100, 262144)
         self.seq_len = _slider("sequence length", 512, 16, 32768, 16)
         self.batch = _slider("batch", batch, 1, _MAX_BATCH)
-        self.precision = w.ToggleButtons(options=list(sizing.BYTES_PER_PARAM), value=precision,
-                                         description="serve at", style={"button_width": "56px"})
+        self.precision = w.ToggleButtons(
+            options=list(sizing.BYTES_PER_PARAM),
+            value=precision,
+            description="serve at",
+            style={"button_width": "56px"},
+        )
         self.params_label = w.HTML(layout=w.Layout(margin="6px 0"))
         self.params_label.add_class("bmw-params")
         self.memory_view = w.HTML()
@@ -61,15 +90,39 @@ class ModelSizeCalculator(CompositeWidget):
         self.report: sizing.SizeReport | None = None
         self._holding = False
 
-        controls = w.VBox([self.preset, self.kind, self.layers, self.hidden, self.heads,
-                           self.kv_heads, self.intermediate, self.vocab, self.seq_len,
-                           self.batch, self.precision])
-        results = w.VBox([self.params_label, self.memory_view, self.gpu_view],
-                         layout=w.Layout(margin="0 0 0 16px", min_width="420px"))
+        controls = w.VBox(
+            [
+                self.preset,
+                self.kind,
+                self.layers,
+                self.hidden,
+                self.heads,
+                self.kv_heads,
+                self.intermediate,
+                self.vocab,
+                self.seq_len,
+                self.batch,
+                self.precision,
+            ]
+        )
+        results = w.VBox(
+            [self.params_label, self.memory_view, self.gpu_view],
+            layout=w.Layout(margin="0 0 0 16px", min_width="420px"),
+        )
         self.children = [w.HBox([controls, results]), self.errors]
 
-        for control in (self.kind, self.layers, self.hidden, self.heads, self.kv_heads,
-                        self.intermediate, self.vocab, self.seq_len, self.batch, self.precision):
+        for control in (
+            self.kind,
+            self.layers,
+            self.hidden,
+            self.heads,
+            self.kv_heads,
+            self.intermediate,
+            self.vocab,
+            self.seq_len,
+            self.batch,
+            self.precision,
+        ):
             control.observe(self._on_change, names="value")
         self.preset.observe(self._on_preset, names="value")
         self.preset.value = preset
@@ -79,19 +132,27 @@ class ModelSizeCalculator(CompositeWidget):
         """The configuration the controls describe (raises ValueError if inconsistent)."""
         kind = self.kind.value
         return sizing.TransformerConfig(
-            name=self.preset.value, kind=kind, layers=self.layers.value, hidden=self.hidden.value,
-            heads=self.heads.value, vocab=self.vocab.value, seq_len=self.seq_len.value,
+            name=self.preset.value,
+            kind=kind,
+            layers=self.layers.value,
+            hidden=self.hidden.value,
+            heads=self.heads.value,
+            vocab=self.vocab.value,
+            seq_len=self.seq_len.value,
             intermediate=self.intermediate.value,
             kv_heads=self.kv_heads.value if kind == "llama" else None,
         )
 
     def to_config(self) -> dict:
         """The settings as a JSON-able dict (``from_config`` rebuilds the calculator)."""
-        return {"transformer": self.config().to_config(), "precision": self.precision.value,
-                "batch": self.batch.value}
+        return {
+            "transformer": self.config().to_config(),
+            "precision": self.precision.value,
+            "batch": self.batch.value,
+        }
 
     @classmethod
-    def from_config(cls, config: dict) -> "ModelSizeCalculator":
+    def from_config(cls, config: dict) -> ModelSizeCalculator:
         """A calculator showing what ``to_config`` saved."""
         calc = cls(precision=config.get("precision", "fp16"), batch=config.get("batch", 1))
         calc._set_controls(sizing.TransformerConfig.from_config(config["transformer"]))
@@ -128,8 +189,9 @@ class ModelSizeCalculator(CompositeWidget):
     def _update(self) -> None:
         self.kv_heads.disabled = self.kind.value != "llama"
         with self.guard("Cannot size this model"):
-            report = sizing.estimate(self.config(), precision=self.precision.value,
-                                     batch=self.batch.value)
+            report = sizing.estimate(
+                self.config(), precision=self.precision.value, batch=self.batch.value
+            )
             self.report = report
             self._render(report)
             return
@@ -146,30 +208,48 @@ class ModelSizeCalculator(CompositeWidget):
         biggest = max(r.training["total"], r.inference["total"], 1)
         rows = []
         for label, breakdown in parts.items():
-            segments = [(f"{k}: {sizing.format_bytes(v)}", v / biggest, _COLOURS[k])
-                        for k, v in breakdown.items() if k != "total"]
-            rows.append([_html.escape(label), _html.stacked_bar(segments, width_px=260, height_px=16),
-                         _html.escape(sizing.format_bytes(breakdown["total"]))])
-        legend = " ".join(f'<span style="color:{c}">&#9632;</span> {k}' for k, c in _COLOURS.items())
+            segments = [
+                (f"{k}: {sizing.format_bytes(v)}", v / biggest, _COLOURS[k])
+                for k, v in breakdown.items()
+                if k != "total"
+            ]
+            rows.append(
+                [
+                    _html.escape(label),
+                    _html.stacked_bar(segments, width_px=260, height_px=16),
+                    _html.escape(sizing.format_bytes(breakdown["total"])),
+                ]
+            )
+        legend = " ".join(
+            f'<span style="color:{c}">&#9632;</span> {k}' for k, c in _COLOURS.items()
+        )
         weights = " · ".join(f"{p} {sizing.format_bytes(b)}" for p, b in r.bytes.items())
         self.memory_view.value = (
             f"<div><b>weights:</b> {_html.escape(weights)}</div>"
             f"{_html.table(rows, css_class='bmw-memory', raw=True)}"
             f"<div style='font-size:0.85em'>{legend}</div>"
         )
-        gpus = _html.table([["train", *(v["train"] for v in r.gpus.values())],
-                            ["serve", *(v["serve"] for v in r.gpus.values())]],
-                           header=["", *(f"{g} GB" for g in r.gpus)], css_class="bmw-gpus")
+        gpus = _html.table(
+            [
+                ["train", *(v["train"] for v in r.gpus.values())],
+                ["serve", *(v["serve"] for v in r.gpus.values())],
+            ],
+            header=["", *(f"{g} GB" for g in r.gpus)],
+            css_class="bmw-gpus",
+        )
         notes = "".join(f"<li>{_html.escape(a)}</li>" for a in r.assumptions)
+        train_flops = sizing.format_count(r.flops_per_token["train"])
+        infer_flops = sizing.format_count(r.flops_per_token["inference"])
         self.gpu_view.value = (
             f"<b>GPUs needed (at least)</b>{gpus}"
-            f"<div style='font-size:0.85em'>Training compute: {sizing.format_count(r.flops_per_token['train'])}"
-            f"FLOPs per token; inference {sizing.format_count(r.flops_per_token['inference'])}FLOPs per token."
+            f"<div style='font-size:0.85em'>Training compute: {train_flops}FLOPs per token; "
+            f"inference {infer_flops}FLOPs per token."
             f"</div><details><summary>assumptions</summary><ul>{notes}</ul></details>"
         )
 
 
-def model_size_calculator(preset: str = "bert-base", *, precision: str = "fp16",
-                          batch: int = 1) -> ModelSizeCalculator:
+def model_size_calculator(
+    preset: str = "bert-base", *, precision: str = "fp16", batch: int = 1
+) -> ModelSizeCalculator:
     """One call: a calculator showing ``preset`` (see :class:`ModelSizeCalculator`)."""
     return ModelSizeCalculator(preset=preset, precision=precision, batch=batch)

@@ -6,6 +6,7 @@ shows itself the first time work reports progress (unless it was displayed alrea
 ``display(bar)``. Setting traits from a worker thread reaches the browser live (STACK.md), so
 it works for background work too.
 """
+
 from __future__ import annotations
 
 import time
@@ -19,8 +20,9 @@ class ProgressBar(w.HBox):
     """A bar, ``done/total``, elapsed and remaining time, and the numbers in ``info``."""
 
     def __init__(self, description: str = "working", *, auto_display: bool = True) -> None:
-        self.bar = w.IntProgress(value=0, min=0, max=1, description=description,
-                                 style={"description_width": "initial"})
+        self.bar = w.IntProgress(
+            value=0, min=0, max=1, description=description, style={"description_width": "initial"}
+        )
         self.label = w.Label("")
         super().__init__([self.bar, self.label])
         self.auto_display = auto_display
@@ -57,9 +59,14 @@ class ProgressBar(w.HBox):
         elif info.get("waiting"):
             self.label.value = "waiting for another kernel that is building the same thing"
         else:
-            shown = ", ".join(f"{k} {v:.4g}" for k, v in info.items()
-                              if isinstance(v, (int, float)) and not isinstance(v, bool))
-            self.label.value = (f"{done}/{total}  {elapsed:.0f}s elapsed"
-                                + (f", ~{eta:.0f}s left" if done and done < total else "")
-                                + (f"  ({shown})" if shown else ""))
+            shown = ", ".join(
+                f"{k} {v:.4g}"
+                for k, v in info.items()
+                if isinstance(v, (int, float)) and not isinstance(v, bool)
+            )
+            self.label.value = (
+                f"{done}/{total}  {elapsed:.0f}s elapsed"
+                + (f", ~{eta:.0f}s left" if done and done < total else "")
+                + (f"  ({shown})" if shown else "")
+            )
         self.bar.bar_style = "success" if done >= total else ""

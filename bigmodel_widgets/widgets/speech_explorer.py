@@ -4,6 +4,7 @@ load a WAV (upload or a bundled recording) -> waveform, playback, spectrogram, m
 The front end's MFCCs are a reconstruction of the dataset's pipeline, not the same one, so the
 widget shows how far a recording's features sit from the training data next to its prediction.
 """
+
 from __future__ import annotations
 
 import html
@@ -42,9 +43,13 @@ def _figure(width, height):
 
 def _prob_bars(probs, true_digit=None) -> str:
     """One bar per digit, the predicted one highlighted, the spoken one ticked."""
-    rows = [(digit, p, f"{p:.1%}" + (" \u2713" if digit == true_digit else ""))
-            for digit, p in enumerate(probs)]
-    return bar_rows(rows, height_px=10, highlight=int(np.argmax(probs)), css_class="bmw-speech-bars")
+    rows = [
+        (digit, p, f"{p:.1%}" + (" \u2713" if digit == true_digit else ""))
+        for digit, p in enumerate(probs)
+    ]
+    return bar_rows(
+        rows, height_px=10, highlight=int(np.argmax(probs)), css_class="bmw-speech-bars"
+    )
 
 
 class SpeechExplorer(CompositeWidget):
@@ -64,21 +69,34 @@ class SpeechExplorer(CompositeWidget):
         ex.load_wav_bytes(open("me.wav", "rb").read())
     """
 
-    def __init__(self, recognizer: speech.SpeechRecognizer | None = None, *,
-                 split: speech.SpeechSplit | None = None, kind: str = "strong", seed: int = 0,
-                 quick: bool | None = None, progress: Progress = None, example: int = 0) -> None:
+    def __init__(
+        self,
+        recognizer: speech.SpeechRecognizer | None = None,
+        *,
+        split: speech.SpeechSplit | None = None,
+        kind: str = "strong",
+        seed: int = 0,
+        quick: bool | None = None,
+        progress: Progress = None,
+        example: int = 0,
+    ) -> None:
         if recognizer is not None and not isinstance(recognizer, speech.SpeechRecognizer):
-            raise TypeError(f"recognizer must be a SpeechRecognizer, got {type(recognizer).__name__}")
+            raise TypeError(
+                f"recognizer must be a SpeechRecognizer, got {type(recognizer).__name__}"
+            )
         example = non_negative_int(example, name="example")
         super().__init__()
         self.split = split if split is not None else speech.load_split(seed=seed)
         if example >= len(self.split.x_test):
-            raise ValueError(f"example must be below {len(self.split.x_test)} (the test "
-                             f"recordings), got {example}")
+            raise ValueError(
+                f"example must be below {len(self.split.x_test)} (the test "
+                f"recordings), got {example}"
+            )
         if recognizer is None:
             quick = backend.quick_mode() if quick is None else quick  # the edge decides
-            recognizer = speech.trained_recognizer(kind, seed=seed, split=self.split,
-                                                   progress=progress, quick=quick)
+            recognizer = speech.trained_recognizer(
+                kind, seed=seed, split=self.split, progress=progress, quick=quick
+            )
         self.recognizer = recognizer
         self.result: speech.SpeechPrediction | None = None
         self.wave_features: fe.Features | None = None
@@ -86,16 +104,27 @@ class SpeechExplorer(CompositeWidget):
         self.wave_comparison: dict | None = None
 
         n = len(self.split.x_test)
-        self.example = w.IntSlider(value=0, min=0, max=n - 1, description="test example",
-                                   continuous_update=False, style={"description_width": "100px"},
-                                   layout=w.Layout(width="420px"))
+        self.example = w.IntSlider(
+            value=0,
+            min=0,
+            max=n - 1,
+            description="test example",
+            continuous_update=False,
+            style={"description_width": "100px"},
+            layout=w.Layout(width="420px"),
+        )
         self.prediction = w.HTML()
         self.prediction.add_class("bmw-speech-prediction")
         self.mfcc_view = w.Image(format="png", layout=w.Layout(max_width="520px"))
 
-        self.upload = w.FileUpload(accept=".wav,audio/wav", multiple=False, description="upload WAV")
-        self.recording = w.Dropdown(description="recording", style={"description_width": "100px"},
-                                    layout=w.Layout(width="520px"))
+        self.upload = w.FileUpload(
+            accept=".wav,audio/wav", multiple=False, description="upload WAV"
+        )
+        self.recording = w.Dropdown(
+            description="recording",
+            style={"description_width": "100px"},
+            layout=w.Layout(width="520px"),
+        )
         self.mix_stereo = w.Checkbox(value=False, description="mix stereo to mono")
         self.audio = w.Audio(format="wav", autoplay=False, loop=False)
         self.wave_info = w.HTML()
@@ -103,11 +132,22 @@ class SpeechExplorer(CompositeWidget):
         self.wave_view = w.Image(format="png", layout=w.Layout(max_width="760px"))
         self._recordings = self._find_recordings()
 
-        dataset_box = w.VBox([w.HTML("<b>Held-out recordings (dataset MFCCs)</b>"), self.example,
-                              w.HBox([self.mfcc_view, self.prediction])])
-        wave_box = w.VBox([w.HTML("<b>Your audio (tf.signal front end)</b>"),
-                           w.HBox([self.recording, self.upload, self.mix_stereo]),
-                           self.audio, self.wave_info, self.wave_view])
+        dataset_box = w.VBox(
+            [
+                w.HTML("<b>Held-out recordings (dataset MFCCs)</b>"),
+                self.example,
+                w.HBox([self.mfcc_view, self.prediction]),
+            ]
+        )
+        wave_box = w.VBox(
+            [
+                w.HTML("<b>Your audio (tf.signal front end)</b>"),
+                w.HBox([self.recording, self.upload, self.mix_stereo]),
+                self.audio,
+                self.wave_info,
+                self.wave_view,
+            ]
+        )
         self.children = [dataset_box, wave_box, self.errors]
 
         self.example.observe(lambda _: self._show_example(), names="value")
@@ -125,9 +165,10 @@ class SpeechExplorer(CompositeWidget):
             ok = "correct" if self.result.digit == label else "wrong"
             self.prediction.value = (
                 f'<div class="bmw-speech-digit" data-digit="{self.result.digit}" data-example="{i}">'
-                f'predicted <b>{self.result.digit}</b> '
-                f'(spoken {label}, {ok}; {len(seq)} frames)</div>'
-                + _prob_bars(self.result.probabilities, label))
+                f"predicted <b>{self.result.digit}</b> "
+                f"(spoken {label}, {ok}; {len(seq)} frames)</div>"
+                + _prob_bars(self.result.probabilities, label)
+            )
             fig = _figure(5, 2.6)
             ax = fig.add_subplot()
             im = ax.imshow(seq.T, aspect="auto", origin="lower", cmap="magma")
@@ -143,8 +184,10 @@ class SpeechExplorer(CompositeWidget):
             self.recording.options = [_NONE]
             self.recording.description = "recording"
             self.recording.tooltip = "pocketsphinx-testdata not available"
-            self.wave_info.value = ("<i>Bundled recordings: not available "
-                                    "(apt-get install pocketsphinx-testdata). Upload a WAV instead.</i>")
+            self.wave_info.value = (
+                "<i>Bundled recordings: not available "
+                "(apt-get install pocketsphinx-testdata). Upload a WAV instead.</i>"
+            )
             return {}
         self.recording.options = [_NONE] + sorted(paths)
         return paths
@@ -191,15 +234,19 @@ class SpeechExplorer(CompositeWidget):
         self.audio.value = wav_bytes
         self.wave_features = feats
         self.wave_prediction = self.recognizer.predict(feats.mfcc)
-        self.wave_comparison = fe.compare_to_dataset(feats.mfcc, self.recognizer.mean,
-                                                     self.recognizer.std)
+        self.wave_comparison = fe.compare_to_dataset(
+            feats.mfcc, self.recognizer.mean, self.recognizer.std
+        )
         self._render_wave(wave, prepared, feats, name)
 
     def _render_wave(self, wave, prepared, feats, name) -> None:
         cmp = self.wave_comparison
-        verdict = ("close to the training data" if cmp["in_distribution"] else
-                   f"<b>outside the training data</b> (MFCC {cmp['worst_coefficient']} is "
-                   f"{cmp['max_abs_z']:.1f} std away): this prediction says little")
+        verdict = (
+            "close to the training data"
+            if cmp["in_distribution"]
+            else f"<b>outside the training data</b> (MFCC {cmp['worst_coefficient']} is "
+            f"{cmp['max_abs_z']:.1f} std away): this prediction says little"
+        )
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in feats.notes)
         self.wave_info.value = (
             f"<div><b>{html.escape(name)}</b>: {wave.seconds:.2f} s, {wave.rate} Hz, "
@@ -209,15 +256,17 @@ class SpeechExplorer(CompositeWidget):
             f"({max(self.wave_prediction.probabilities):.0%}); features are {verdict}.</div>"
             "<div><i>These MFCCs come from this package's tf.signal front end, a reconstruction "
             "of the dataset's (unpublished) pipeline from recordings of other speakers and "
-            "microphones: they do not match the training features exactly.</i></div>")
+            "microphones: they do not match the training features exactly.</i></div>"
+        )
         fig = _figure(9.5, 6)
         axes = fig.subplots(2, 2)
         t = np.arange(len(prepared.samples)) / prepared.rate
         axes[0, 0].plot(t, prepared.samples, lw=0.5)
         axes[0, 0].set(title="waveform (mono, 22,050 Hz)", xlabel="s")
         extent = [0, feats.frame_times[-1], 0, feats.rate / 2000]
-        axes[0, 1].imshow(feats.spectrogram_db.T, aspect="auto", origin="lower", cmap="magma",
-                          extent=extent)
+        axes[0, 1].imshow(
+            feats.spectrogram_db.T, aspect="auto", origin="lower", cmap="magma", extent=extent
+        )
         axes[0, 1].set(title="power spectrogram (dB)", xlabel="s", ylabel="kHz")
         axes[1, 0].imshow(feats.mel_db.T, aspect="auto", origin="lower", cmap="magma")
         axes[1, 0].set(title="log-mel (128 bands)", xlabel="frame", ylabel="band")
@@ -227,10 +276,16 @@ class SpeechExplorer(CompositeWidget):
         self.wave_view.value = _png(fig)
 
 
-def speech_explorer(recognizer: speech.SpeechRecognizer | None = None, *,
-                    split: speech.SpeechSplit | None = None, kind: str = "strong",
-                    seed: int = 0, quick: bool | None = None, progress: Progress = None,
-                    example: int = 0) -> SpeechExplorer:
+def speech_explorer(
+    recognizer: speech.SpeechRecognizer | None = None,
+    *,
+    split: speech.SpeechSplit | None = None,
+    kind: str = "strong",
+    seed: int = 0,
+    quick: bool | None = None,
+    progress: Progress = None,
+    example: int = 0,
+) -> SpeechExplorer:
     """One call: train (or load from the cache) the ``kind`` model with a progress bar, then explore.
 
     ``quick=None`` follows ``BMW_QUICK`` (2 epochs instead of 15). Progress goes to
@@ -241,5 +296,12 @@ def speech_explorer(recognizer: speech.SpeechRecognizer | None = None, *,
 
         progress = ProgressBar(f"training the {kind} speech model")
     quick = backend.quick_mode() if quick is None else quick
-    return SpeechExplorer(recognizer, split=split, kind=kind, seed=seed, quick=quick,
-                          progress=progress, example=example)
+    return SpeechExplorer(
+        recognizer,
+        split=split,
+        kind=kind,
+        seed=seed,
+        quick=quick,
+        progress=progress,
+        example=example,
+    )

@@ -3,6 +3,7 @@
 A thin view over :func:`engine.tasks.nlp.explain.classify`; ``widget.result`` is exactly what
 that call returns for the chosen model, text and method.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -17,8 +18,11 @@ from ._html import bar, escape, table
 
 __all__ = ["TextClassifier", "text_classifier"]
 
-_METHODS = {"occlusion ([MASK] each token)": "occlusion",
-            "attention from [CLS] (Keras only)": "attention", "none": "none"}
+_METHODS = {
+    "occlusion ([MASK] each token)": "occlusion",
+    "attention from [CLS] (Keras only)": "attention",
+    "none": "none",
+}
 _LABEL_COLOURS = {"fresh": "#59a14f", "rotten": "#e15759"}
 _DEFAULT_TEXT = "A gorgeous, heartfelt film."
 
@@ -29,8 +33,10 @@ def _check_models(models: Models) -> dict:
     if isinstance(models, TextClassifierBase):
         models = {models.kind: models}
     if not isinstance(models, Mapping) or not models:
-        raise TypeError("models must be a text classifier or a non-empty dict name -> classifier, "
-                        f"got {type(models).__name__}")
+        raise TypeError(
+            "models must be a text classifier or a non-empty dict name -> classifier, "
+            f"got {type(models).__name__}"
+        )
     for name, m in models.items():
         if not isinstance(m, TextClassifierBase):
             raise TypeError(f"models[{name!r}] must be a text classifier, got {type(m).__name__}")
@@ -55,8 +61,14 @@ class TextClassifier(CompositeWidget):
             there is more than one model".
     """
 
-    def __init__(self, models: Models, *, text: str = _DEFAULT_TEXT,
-                 method: str | None = "occlusion", compare: bool | None = None) -> None:
+    def __init__(
+        self,
+        models: Models,
+        *,
+        text: str = _DEFAULT_TEXT,
+        method: str | None = "occlusion",
+        compare: bool | None = None,
+    ) -> None:
         self.models = _check_models(models)
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
@@ -64,13 +76,22 @@ class TextClassifier(CompositeWidget):
         if compare is not None:
             compare = checks.boolean(compare, name="compare")
         super().__init__()
-        self.text = w.Textarea(value=text, description="sentence", continuous_update=False,
-                               placeholder="Type a review sentence",
-                               layout=w.Layout(width="640px", height="64px"))
-        self.model = w.ToggleButtons(options=list(self.models), description="model",
-                                     style={"button_width": "auto"})
-        self.method = w.Dropdown(options=list(_METHODS.items()), value=method,
-                                 description="explain by", style={"description_width": "initial"})
+        self.text = w.Textarea(
+            value=text,
+            description="sentence",
+            continuous_update=False,
+            placeholder="Type a review sentence",
+            layout=w.Layout(width="640px", height="64px"),
+        )
+        self.model = w.ToggleButtons(
+            options=list(self.models), description="model", style={"button_width": "auto"}
+        )
+        self.method = w.Dropdown(
+            options=list(_METHODS.items()),
+            value=method,
+            description="explain by",
+            style={"description_width": "initial"},
+        )
         self.classify_button = w.Button(description="classify", button_style="primary", icon="play")
         self.probabilities_view = w.HTML()
         self.probabilities_view.add_class("bmw-probabilities")
@@ -80,8 +101,14 @@ class TextClassifier(CompositeWidget):
         self.compare = len(self.models) > 1 if compare is None else compare
         self.result: TextPrediction | None = None
 
-        self.children = [self.text, w.HBox([self.model, self.method, self.classify_button]),
-                         self.probabilities_view, self.tokens_view, self.compare_view, self.errors]
+        self.children = [
+            self.text,
+            w.HBox([self.model, self.method, self.classify_button]),
+            self.probabilities_view,
+            self.tokens_view,
+            self.compare_view,
+            self.errors,
+        ]
         for control in (self.text, self.model, self.method):
             control.observe(self._on_change, names="value")
         self.classify_button.on_click(lambda _: self.update())
@@ -102,12 +129,16 @@ class TextClassifier(CompositeWidget):
     def update(self) -> None:
         """Classify the current text with the current model and method, and render it."""
         with self.guard("Cannot classify this text"):
-            self.result = nlp_explain.classify(self.classifier, self.text.value, self.explain_method)
+            self.result = nlp_explain.classify(
+                self.classifier, self.text.value, self.explain_method
+            )
             self._render(self.result)
             self._render_compare()
             return
         self.result = None
-        self.probabilities_view.value = "<i>probabilities: not available (see the message below)</i>"
+        self.probabilities_view.value = (
+            "<i>probabilities: not available (see the message below)</i>"
+        )
         self.tokens_view.value = ""
         self.compare_view.value = ""
 
@@ -118,12 +149,14 @@ class TextClassifier(CompositeWidget):
             f'<div class="bmw-prob" data-label="{escape(label)}" data-prob="{p:.6f}" '
             f'style="display:flex;align-items:center;gap:6px;margin:2px 0">'
             f'<span style="width:70px">{escape(label)}</span>'
-            f'{bar(p, width_px=300, height_px=14, colour=_LABEL_COLOURS.get(label, "#4e79a7"))}'
-            f'<span>{100 * p:.1f}%</span></div>'
-            for label, p in r.probabilities.items())
+            f"{bar(p, width_px=300, height_px=14, colour=_LABEL_COLOURS.get(label, '#4e79a7'))}"
+            f"<span>{100 * p:.1f}%</span></div>"
+            for label, p in r.probabilities.items()
+        )
         self.probabilities_view.value = (
             f'<div><b class="bmw-label" data-label="{escape(r.label)}">{escape(r.label)}</b>'
-            f" according to <i>{escape(r.model)}</i></div>{bars}")
+            f" according to <i>{escape(r.model)}</i></div>{bars}"
+        )
         self.tokens_view.value = self._tokens_html(r)
 
     @staticmethod
@@ -134,32 +167,48 @@ class TextClassifier(CompositeWidget):
         for tok, s in zip(r.tokens, scores):
             alpha = min(abs(s) / top, 1.0) * 0.8
             rgb = "89,161,79" if s >= 0 else "225,87,89"  # supports / opposes the prediction
-            chips.append(f'<span class="bmw-token" title="{s:+.4f}" style="padding:1px 3px;'
-                         f'margin:1px;border:1px solid #ccc;border-radius:3px;'
-                         f'background:rgba({rgb},{alpha:.2f})">{escape(tok)}</span>')
-        how = {"occlusion": "green = masking it lowers the predicted label's probability",
-               "attention": "shade = last layer's attention from [CLS], averaged over heads",
-               None: "no explanation selected"}[r.method]
-        note = (f'<div class="bmw-truncated" style="color:#b07000">truncated: the text has '
-                f"{r.n_wordpieces} wordpieces, the model reads the first {r.max_length}</div>"
-                if r.truncated else "")
-        return (f"<div><b>{len(r.tokens)} wordpieces</b> <small>({how})</small></div>"
-                f'<div style="line-height:1.9">{"".join(chips)}</div>{note}')
+            chips.append(
+                f'<span class="bmw-token" title="{s:+.4f}" style="padding:1px 3px;'
+                f"margin:1px;border:1px solid #ccc;border-radius:3px;"
+                f'background:rgba({rgb},{alpha:.2f})">{escape(tok)}</span>'
+            )
+        how = {
+            "occlusion": "green = masking it lowers the predicted label's probability",
+            "attention": "shade = last layer's attention from [CLS], averaged over heads",
+            None: "no explanation selected",
+        }[r.method]
+        note = (
+            f'<div class="bmw-truncated" style="color:#b07000">truncated: the text has '
+            f"{r.n_wordpieces} wordpieces, the model reads the first {r.max_length}</div>"
+            if r.truncated
+            else ""
+        )
+        return (
+            f"<div><b>{len(r.tokens)} wordpieces</b> <small>({how})</small></div>"
+            f'<div style="line-height:1.9">{"".join(chips)}</div>{note}'
+        )
 
     def _render_compare(self) -> None:
         if not self.compare:
             self.compare_view.value = ""
             return
         label = self.result.label
-        rows = [(name, f"{m.predict(self.text.value).probabilities[label]:.4f}")
-                for name, m in self.models.items()]
-        self.compare_view.value = table(rows, header=("model", f"P({label})"),
-                                        css_class="bmw-compare")
+        rows = [
+            (name, f"{m.predict(self.text.value).probabilities[label]:.4f}")
+            for name, m in self.models.items()
+        ]
+        self.compare_view.value = table(
+            rows, header=("model", f"P({label})"), css_class="bmw-compare"
+        )
 
 
-def text_classifier(models: Models, *, text: str = _DEFAULT_TEXT,
-                    method: str | None = "occlusion",
-                    compare: bool | None = None) -> TextClassifier:
+def text_classifier(
+    models: Models,
+    *,
+    text: str = _DEFAULT_TEXT,
+    method: str | None = "occlusion",
+    compare: bool | None = None,
+) -> TextClassifier:
     """One-call helper: a :class:`TextClassifier` over ``models`` (one classifier or a dict).
 
     The parameters are :class:`TextClassifier`'s.

@@ -3,12 +3,19 @@
 The server runs with ``--expose-app-in-browser`` so tests can call JupyterLab commands through
 ``window.jupyterapp`` (as Galata does) instead of clicking menus.
 """
+
 from __future__ import annotations
 
 import time
 
-__all__ = ["open_notebook", "run_all_cells", "wait_idle", "slider_handle", "slider_readout",
-           "press_slider"]
+__all__ = [
+    "open_notebook",
+    "run_all_cells",
+    "wait_idle",
+    "slider_handle",
+    "slider_readout",
+    "press_slider",
+]
 
 _WAIT_DONE_JS = """
 () => {
@@ -69,14 +76,20 @@ def wait_idle(page, timeout_s: float = 600) -> None:
 
 def slider_handle(page, description: str):
     """The draggable handle of the ipywidgets slider whose description is ``description``."""
-    box = page.locator(".widget-slider").filter(
-        has=page.locator(".widget-label", has_text=description)).first
+    box = (
+        page.locator(".widget-slider")
+        .filter(has=page.locator(".widget-label", has_text=description))
+        .first
+    )
     return box.locator(".noUi-handle").first
 
 
 def slider_readout(page, description: str) -> str:
-    box = page.locator(".widget-slider").filter(
-        has=page.locator(".widget-label", has_text=description)).first
+    box = (
+        page.locator(".widget-slider")
+        .filter(has=page.locator(".widget-label", has_text=description))
+        .first
+    )
     return box.locator(".widget-readout").first.inner_text().strip()
 
 

@@ -1,6 +1,7 @@
 """The real-browser harness: JupyterLab on a free 127.0.0.1 port behind a token, Debian's
 Chromium driven by Playwright. Notebooks are served from a temporary copy so autosave never
 writes outputs into the repository. Failure screenshots go to ``artifacts/`` (ignored)."""
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,15 @@ from tests.conftest import chromium_path
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @dataclass
@@ -44,8 +51,10 @@ def _write_settings(settings_dir: Path) -> None:
     # Render every cell (no windowing) so outputs are in the DOM; no news or update checks.
     files = {
         "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-        "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-            {"fetchNews": "false", "checkForUpdates": False},
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+            "fetchNews": "false",
+            "checkForUpdates": False,
+        },
     }
     for rel, content in files.items():
         path = settings_dir / rel
@@ -62,15 +71,33 @@ def lab(tmp_path_factory):
     shutil.copytree(ROOT / "notebooks", root)
     _write_settings(base / "settings")
     token, port = secrets.token_hex(16), _free_port()
-    env = dict(os.environ, BMW_QUICK="1", JUPYTERLAB_SETTINGS_DIR=str(base / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"), JUPYTER_CONFIG_DIR=str(base / "config"))
+    env = dict(
+        os.environ,
+        BMW_QUICK="1",
+        JUPYTERLAB_SETTINGS_DIR=str(base / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
+        JUPYTER_CONFIG_DIR=str(base / "config"),
+    )
     log = base / "lab.log"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-         "--expose-app-in-browser", "--LabApp.news_url=", "--LabApp.extension_manager=readonly"]
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--expose-app-in-browser",
+            "--LabApp.news_url=",
+            "--LabApp.extension_manager=readonly",
+        ]
         + (["--allow-root"] if os.geteuid() == 0 else []),
-        env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=root,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        cwd=root,
     )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 90

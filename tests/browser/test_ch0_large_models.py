@@ -1,5 +1,6 @@
 """Chapter 0 in a real browser: run the notebook, move the layers slider with the keyboard, and
 see the parameter count the engine computes for the new depth."""
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,9 @@ def test_slider_changes_parameter_count_on_screen(page, lab):
     # Each key press is a round trip to the kernel; wait for the last one to be drawn.
     page.wait_for_function(
         "(n) => document.querySelector('.bmw-params [data-params]').dataset.params === String(n)",
-        arg=expected, timeout=30_000)
+        arg=expected,
+        timeout=30_000,
+    )
     assert int(re.sub(r"\D", "", slider_readout(page, "layers"))) == 15
     assert _shown_params(page) == expected
     assert f"{expected:,}" in page.locator(".bmw-params").first.inner_text()

@@ -4,6 +4,7 @@ training for more than 10 s (trait updates from the sampler thread reach Chromiu
 A tiny notebook using only the public API is written into the served temp folder, so the busy
 cell lasts long enough in quick mode; the chapter notebook itself is run by the notebook tests.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,10 +41,15 @@ def _output(page, text: str):
 
 
 def test_dashboard_updates_during_a_busy_training_cell(page, lab):
-    nbformat.write(new_notebook(cells=[new_code_cell(c) for c in CELLS],
-                                metadata={"kernelspec": {"name": "python3", "language": "python",
-                                                         "display_name": "Python 3"}}),
-                   str(lab.root / NAME))
+    nbformat.write(
+        new_notebook(
+            cells=[new_code_cell(c) for c in CELLS],
+            metadata={
+                "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}
+            },
+        ),
+        str(lab.root / NAME),
+    )
     open_notebook(page, lab, NAME)
     # Fire and forget: returning the command's promise would make evaluate() wait for the run.
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
@@ -61,11 +67,13 @@ def test_dashboard_updates_during_a_busy_training_cell(page, lab):
     assert busy_s >= 10, f"the training cell lasted only {busy_s:.1f} s"
     during = {p["draws"] for p in timeline if t_start <= p["now"] <= t_end}
     updates = len(during) - 1
-    assert updates >= 5, (f"chart redrew {updates} times during {busy_s:.1f} s of training; "
-                          f"timeline {timeline[:80]}")
+    assert updates >= 5, (
+        f"chart redrew {updates} times during {busy_s:.1f} s of training; timeline {timeline[:80]}"
+    )
 
     chart_text = page.locator(".bmw-live-chart").first.text_content()
     assert "CPU:" in chart_text and "%" in chart_text  # numbers drawn, not an image
     gpu_line = page.locator(".bmw-gpu-status").first.inner_text()
-    assert "GPU" in gpu_line and ("not available" in gpu_line or "no GPU" in gpu_line
-                                  or "GPU(s)" in gpu_line)
+    assert "GPU" in gpu_line and (
+        "not available" in gpu_line or "no GPU" in gpu_line or "GPU(s)" in gpu_line
+    )

@@ -1,5 +1,6 @@
 """Chapter 3 in a real browser: run the notebook, move the sparsity slider with the keyboard,
 and see the size of that point, as the engine cached it, on screen."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,14 +25,17 @@ def test_sparsity_slider_changes_the_size_shown(page, lab):
 
     press_slider(page, "sparsity", "ArrowRight", times=1)
     page.wait_for_function(
-        f"() => document.querySelector({_SIZE!r}).dataset.gzip !== {before!r}", timeout=60_000)
+        f"() => document.querySelector({_SIZE!r}).dataset.gzip !== {before!r}", timeout=60_000
+    )
     assert slider_readout(page, "sparsity") == "50%"
     shown = int(_shown_gzip(page))
 
     # The kernel wrote its sweep to the shared cache: the number on screen is the engine's record.
     from bigmodel_widgets import compression
 
-    sweep = compression.Sweep(compression.default_setup(quick=True), compression.default_spec(quick=True))
+    sweep = compression.Sweep(
+        compression.default_setup(quick=True), compression.default_spec(quick=True)
+    )
     record = sweep.cached(compression.CompressionConfig(sparsity=0.5, epochs=sweep.spec.epochs))
     assert record is not None and shown == record["gzip_bytes"] < int(before)
     text = page.locator(_SIZE).first.inner_text()

@@ -1,6 +1,7 @@
 """Chapter 4 in a real browser: run the notebook, type a sentence into the TextClassifier, click
 classify, and see the probabilities the kernel's fine-tuned MiniLM gives for it; then switch to
 the int8 TFLite model."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,10 @@ SENTENCE = "A masterpiece: funny, warm and beautifully acted."
 
 def _shown(page) -> dict:
     bars = page.locator(".bmw-probabilities .bmw-prob")
-    return {bars.nth(i).get_attribute("data-label"): float(bars.nth(i).get_attribute("data-prob"))
-            for i in range(bars.count())}
+    return {
+        bars.nth(i).get_attribute("data-label"): float(bars.nth(i).get_attribute("data-prob"))
+        for i in range(bars.count())
+    }
 
 
 def test_typed_sentence_shows_probabilities(page, lab):
@@ -27,7 +30,9 @@ def test_typed_sentence_shows_probabilities(page, lab):
     page.locator(".widget-button", has_text="classify").first.click()
     page.wait_for_function(
         "() => [...document.querySelectorAll('.bmw-tokens .bmw-token')]"
-        ".some(e => e.textContent === 'masterpiece')", timeout=60_000)
+        ".some(e => e.textContent === 'masterpiece')",
+        timeout=60_000,
+    )
     shown = _shown(page)
     assert set(shown) == {"rotten", "fresh"} and abs(sum(shown.values()) - 1) < 1e-4
     tokens = page.locator(".bmw-tokens .bmw-token").all_inner_texts()
@@ -44,6 +49,7 @@ def test_typed_sentence_shows_probabilities(page, lab):
     page.locator(".widget-toggle-button", has_text="int8 dynamic (TFLite)").first.click()
     page.wait_for_function(
         "() => document.querySelector('.bmw-probabilities').textContent.includes('dynamic range int8')",
-        timeout=60_000)
+        timeout=60_000,
+    )
     lite = _shown(page)
     assert abs(sum(lite.values()) - 1) < 1e-4 and lite != shown

@@ -1,5 +1,6 @@
 """Chapter 5 in a real browser: run the notebook, draw a digit on the canvas with the mouse,
 see a prediction, check it is the kernel's; then upload a photo of a digit and a broken file."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,10 @@ async (code) => {
 
 
 def _kernel_top(page) -> list:
-    out = page.evaluate(_KERNEL_EXEC_JS, "import json; print(json.dumps(clf.prediction.top "
-                                         "if clf.prediction else None))")
+    out = page.evaluate(
+        _KERNEL_EXEC_JS,
+        "import json; print(json.dumps(clf.prediction.top if clf.prediction else None))",
+    )
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -56,23 +59,29 @@ def test_draw_and_upload_a_digit_and_see_the_prediction(page, lab):
     page.mouse.move(x, top + 0.7 * h, steps=12)
     page.mouse.up()
 
-    page.wait_for_function("() => (document.querySelector('.bmw-source') || {}).innerText"
-                           "?.includes('your drawing')", timeout=30_000)
+    page.wait_for_function(
+        "() => (document.querySelector('.bmw-source') || {}).innerText?.includes('your drawing')",
+        timeout=30_000,
+    )
     top = _kernel_top(page)
     assert top is not None and len(top) == 3
     # The headline and the bars on screen show the kernel's top-k for the drawing.
     page.wait_for_function(
         "(want) => Array.from(document.querySelectorAll('.bmw-topk-view .bmw-topk-row'))"
         ".map(r => r.innerText.trim().split(/\\s+/)[0]).join(',') === want",
-        arg=",".join(str(c) for c, _ in top), timeout=30_000)
+        arg=",".join(str(c) for c, _ in top),
+        timeout=30_000,
+    )
     source, rows = _shown(page)
     predicted = page.locator(".bmw-source .bmw-predicted").first.inner_text().strip()
     assert "your drawing" in source and predicted == str(top[0][0]) and len(rows) == 3
 
     # Upload a photo of a digit through the file input, then a broken file.
     _upload(page, "digit_photo_7.jpg")
-    page.wait_for_function("() => document.querySelector('.bmw-source').innerText"
-                           ".includes('digit_photo_7.jpg')", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('.bmw-source').innerText.includes('digit_photo_7.jpg')",
+        timeout=30_000,
+    )
     assert page.locator(".bmw-source .bmw-predicted").first.inner_text().strip().isdigit()
     _upload(page, "truncated.jpg")
     error = page.locator(".bmw-error").filter(has_text="truncated").first

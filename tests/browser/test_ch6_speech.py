@@ -1,5 +1,6 @@
 """Chapter 6 in a real browser: run the notebook, step the SpeechExplorer's example slider with
 the keyboard, and see the engine's prediction for the new recording on screen."""
+
 from __future__ import annotations
 
 import re
@@ -26,14 +27,21 @@ def test_picking_an_example_shows_its_prediction(page, lab):
     press_slider(page, "test example", "ArrowRight", times=3)
     page.wait_for_function(
         "() => document.querySelector('.bmw-speech-prediction .bmw-speech-digit')"
-        ".dataset.example === '8'", timeout=30_000)
+        ".dataset.example === '8'",
+        timeout=30_000,
+    )
     assert int(re.sub(r"\D", "", slider_readout(page, "test example"))) == 8
 
     # The kernel cached its quick-mode weights in our BMW_CACHE_DIR: load the same model here.
     split = speech.load_split(seed=0)
     hits = []
-    rec = speech.trained_recognizer("strong", seed=0, split=split, quick=backend.quick_mode(),
-                                    progress=lambda d, t, info: hits.append(info))
+    rec = speech.trained_recognizer(
+        "strong",
+        seed=0,
+        split=split,
+        quick=backend.quick_mode(),
+        progress=lambda d, t, info: hits.append(info),
+    )
     assert hits == [{"cached": 1}], "the kernel's weights were not in this test's cache dir"
     expected = rec.predict(split.x_test[8])
     example, digit = _shown(page)

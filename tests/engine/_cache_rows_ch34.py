@@ -5,6 +5,7 @@ Each builder asks the engine for its cached thing through the public entry point
 first builds (fine-tuning BERT, converting it) are done once per session and copied into each
 test's fresh cache folder; the rebuild after the damage is always real.
 """
+
 from __future__ import annotations
 
 import functools
@@ -51,8 +52,9 @@ def _tiny():
 def compression_sweep():
     from bigmodel_widgets.engine import compression as comp
 
-    spec = comp.SweepSpec(sparsities=(0.0,), clusters=(0,), quant_modes=("none",), qat=(False,),
-                          epochs=1)
+    spec = comp.SweepSpec(
+        sparsities=(0.0,), clusters=(0,), quant_modes=("none",), qat=(False,), epochs=1
+    )
     record = comp.Sweep(_tiny(), spec, latency_repeats=2).baseline()  # a new sweep reads the disk
     assert record["label"] == "baseline" and record["ratio"] == 1.0
     return record["gzip_bytes"]

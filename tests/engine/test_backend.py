@@ -1,4 +1,5 @@
 """The bootstrap makes tf.keras tf_keras, offline, and reports the mismatch it cannot fix."""
+
 from __future__ import annotations
 
 import subprocess
@@ -17,10 +18,12 @@ def test_tf_keras_is_active_after_bootstrap():
 
 
 def test_importing_tensorflow_first_is_reported_clearly():
-    code = ("import os; os.environ.pop('TF_USE_LEGACY_KERAS', None)\n"
-            "import tensorflow as tf; tf.keras.layers\n"
-            "import bigmodel_widgets as b\n"
-            "try:\n    b.keras()\nexcept b.backend.KerasMismatchError as e:\n    print('CLEAR', e)\n")
+    code = (
+        "import os; os.environ.pop('TF_USE_LEGACY_KERAS', None)\n"
+        "import tensorflow as tf; tf.keras.layers\n"
+        "import bigmodel_widgets as b\n"
+        "try:\n    b.keras()\nexcept b.backend.KerasMismatchError as e:\n    print('CLEAR', e)\n"
+    )
     proc = run(code.replace("b.backend.KerasMismatchError", "RuntimeError"))
     assert "CLEAR" in proc.stdout and "Restart the kernel" in proc.stdout, proc.stderr[-1500:]
 

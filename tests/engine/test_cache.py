@@ -1,5 +1,6 @@
 """The core cache (engine/cache.py): canonical keys, atomic writes, one rebuild rule, prepared
 read-only caches and one build across processes."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -57,8 +58,9 @@ def test_key_ignores_dict_order_and_tuple_vs_list():
 
 
 def test_key_treats_numpy_scalars_as_python_numbers():
-    assert key({"n": np.int64(3), "f": np.float64(0.5), "b": np.bool_(True)}) == \
-        key({"n": 3, "f": 0.5, "b": True})
+    assert key({"n": np.int64(3), "f": np.float64(0.5), "b": np.bool_(True)}) == key(
+        {"n": 3, "f": 0.5, "b": True}
+    )
 
 
 def test_key_hashes_array_contents_shape_and_dtype():
@@ -101,9 +103,18 @@ def test_key_rejects_parts_it_cannot_hash_canonically():
 
 # ---- fetch_or_build: hit, miss, atomic writes ------------------------------------------------
 def _fetch(build, *, progress=None, parts=None, save=_write_text, load=_read_text, **kw):
-    return cache.fetch_or_build(kind="test", parts=parts or {"a": 1}, version=1, build=build,
-                                save=save, load=load, name="thing", suffix=".json",
-                                progress=progress, **kw)
+    return cache.fetch_or_build(
+        kind="test",
+        parts=parts or {"a": 1},
+        version=1,
+        build=build,
+        save=save,
+        load=load,
+        name="thing",
+        suffix=".json",
+        progress=progress,
+        **kw,
+    )
 
 
 def test_builds_once_then_loads_and_reports_a_hit_as_done(cache_root):
@@ -112,8 +123,9 @@ def test_builds_once_then_loads_and_reports_a_hit_as_done(cache_root):
     assert not first.from_cache and first.value == {"v": 1} and first.note is None
     assert first.path.parent == cache_root / "test" and first.path.suffix == ".json"
     seen = []
-    second = _fetch(lambda: calls.append(1) or {"v": 2},
-                    progress=lambda d, t, i: seen.append((d, t, i)))
+    second = _fetch(
+        lambda: calls.append(1) or {"v": 2}, progress=lambda d, t, i: seen.append((d, t, i))
+    )
     assert second.from_cache and second.value == {"v": 1} and second.path == first.path
     assert calls == [1] and seen == [(1, 1, {"cached": 1})]
 
@@ -202,9 +214,13 @@ def read_only(tmp_path, monkeypatch):
         # root ignores file modes, so os.access says "writable"; make it answer as it would for
         # a student. The cache code still could write there: the test checks that it does not.
         real = os.access
-        monkeypatch.setattr(cache.os, "access",
-                            lambda p, mode, **kw: False if Path(p) == own and mode & os.W_OK
-                            else real(p, mode, **kw))
+        monkeypatch.setattr(
+            cache.os,
+            "access",
+            lambda p, mode, **kw: (
+                False if Path(p) == own and mode & os.W_OK else real(p, mode, **kw)
+            ),
+        )
     yield shared, own
     own.chmod(0o755)
 
@@ -270,9 +286,13 @@ _BUILDER = textwrap.dedent("""
 
 
 def _start(counter: Path, sleep_s: float) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", _BUILDER, str(counter), str(sleep_s)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=dict(os.environ))
+    return subprocess.Popen(
+        [sys.executable, "-c", _BUILDER, str(counter), str(sleep_s)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
 
 
 def test_two_processes_building_the_same_key_end_with_one_build(cache_root, tmp_path):

@@ -5,6 +5,7 @@ asks the engine for the cached thing through its public entry point and returns 
 test can check is usable. A guard reads the engine's source and fails when a kind has no row,
 so a new cache cannot skip this test.
 """
+
 from __future__ import annotations
 
 import ast
@@ -68,7 +69,9 @@ def _zero_fill(path: Path) -> None:
 
 def _garbage(path: Path) -> None:
     rng = np.random.default_rng(0)
-    path.write_bytes(rng.integers(0, 256, max(64, path.stat().st_size // 2), dtype=np.uint8).tobytes())
+    path.write_bytes(
+        rng.integers(0, 256, max(64, path.stat().st_size // 2), dtype=np.uint8).tobytes()
+    )
 
 
 CORRUPTIONS = {"truncated": _truncate, "zero-filled": _zero_fill, "garbage": _garbage}
@@ -102,11 +105,13 @@ def _kinds_in_engine() -> set[str]:
 def test_every_engine_cache_has_a_corruption_row():
     found = _kinds_in_engine()
     assert found, "no engine.cache users found: did the engine stop using the core cache?"
-    assert found <= set(CACHES), f"caches without a corruption test row: {sorted(found - set(CACHES))}"
+    assert found <= set(CACHES), (
+        f"caches without a corruption test row: {sorted(found - set(CACHES))}"
+    )
 
 
 def _params():
-    for kind, (builder, marks) in CACHES.items():
+    for kind, (_builder, marks) in CACHES.items():
         for how in CORRUPTIONS:
             yield pytest.param(kind, how, id=f"{kind}-{how}", marks=list(marks))
 

@@ -1,5 +1,6 @@
 """The shared argument checks: wrong type -> TypeError, wrong value -> ValueError, both naming
 the argument and showing what was given."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,7 +22,7 @@ def test_positive_int_wrong_type_is_a_type_error_naming_the_argument(bad):
     assert repr(bad) in str(err.value)
 
 
-@pytest.mark.parametrize("bad", [0, -1, -10**12])
+@pytest.mark.parametrize("bad", [0, -1, -(10**12)])
 def test_positive_int_wrong_value_is_a_value_error(bad):
     with pytest.raises(ValueError, match=rf"epochs must be an int >= 1, got {bad}$"):
         checks.positive_int(bad, name="epochs")
@@ -81,8 +82,11 @@ def test_fraction_is_strictly_between_zero_and_one():
 
 def test_one_of_returns_the_value_and_lists_the_choices():
     assert checks.one_of("mirrored", name="strategy", choices=("default", "mirrored")) == "mirrored"
-    with pytest.raises(ValueError, match=r"strategy must be one of 'default', 'mirrored'; "
-                                         r"got 'pipeline'"):
+    with pytest.raises(
+        ValueError,
+        match=r"strategy must be one of 'default', 'mirrored'; "
+        r"got 'pipeline'",
+    ):
         checks.one_of("pipeline", name="strategy", choices=("default", "mirrored"))
     with pytest.raises(ValueError, match="strategy"):  # unhashable: simply not a choice
         checks.one_of(["default"], name="strategy", choices={"default", "mirrored"})

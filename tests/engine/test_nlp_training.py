@@ -1,4 +1,5 @@
 """Chapter 4 engine: a few fine-tuning steps, the cached model, corruption, and TFLite."""
+
 from __future__ import annotations
 
 import shutil
@@ -24,7 +25,9 @@ CFG = nlp_train.FineTuneConfig.quick()
 def trained():
     shutil.rmtree(nlp_train.cache_path(CFG), ignore_errors=True)  # train here, whatever ran before
     calls = []
-    clf, info = nlp_train.finetuned_classifier(CFG, progress=lambda d, t, i: calls.append((d, t, i)))
+    clf, info = nlp_train.finetuned_classifier(
+        CFG, progress=lambda d, t, i: calls.append((d, t, i))
+    )
     return clf, info, calls
 
 
@@ -80,7 +83,9 @@ def test_a_file_damaged_after_saving_is_refused(trained, tmp_path):
 def test_dynamic_range_tflite_agrees_and_is_smaller(trained):
     clf, _, _ = trained
     texts, labels = nlp_train.rotten_tomatoes_splits(CFG)["test"]
-    report = nlp_tflite.compression_report(clf, texts, labels, modes=("dynamic",), cache_key=CFG.key())
+    report = nlp_tflite.compression_report(
+        clf, texts, labels, modes=("dynamic",), cache_key=CFG.key()
+    )
     row = report["rows"][0]
     lite = report["models"]["dynamic"]
     # int8 weights: about a quarter of 22.7 M float32 parameters
@@ -90,12 +95,18 @@ def test_dynamic_range_tflite_agrees_and_is_smaller(trained):
     # Probabilities, not accuracy: a quick-mode model sits near 0.5, where tiny quantization
     # differences flip many of 64 answers (a 17-point accuracy swing was seen in CI).
     np.testing.assert_allclose(p_lite, p_keras, atol=0.05)
-    assert row["accuracy"] == pytest.approx(float(np.mean(p_lite.argmax(axis=1) == np.asarray(labels))))
+    assert row["accuracy"] == pytest.approx(
+        float(np.mean(p_lite.argmax(axis=1) == np.asarray(labels)))
+    )
     # the converter is not run again: the cached bytes come back, and say so
     hits = []
     first = nlp_tflite.convert(clf, "dynamic", cache_key=CFG.key())
-    assert nlp_tflite.convert(clf, "dynamic", cache_key=CFG.key(),
-                              progress=lambda d, t, i: hits.append(i)) == first
+    assert (
+        nlp_tflite.convert(
+            clf, "dynamic", cache_key=CFG.key(), progress=lambda d, t, i: hits.append(i)
+        )
+        == first
+    )
     assert hits == [{"cached": 1}]
     occ = nlp_explain.classify(lite, "a triumph of style", "occlusion")
     assert len(occ.scores) == len(occ.tokens) and occ.model == nlp_tflite.MODES["dynamic"]

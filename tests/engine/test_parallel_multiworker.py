@@ -1,16 +1,25 @@
 """MultiWorkerMirroredStrategy for real: two worker processes on 127.0.0.1 ports via TF_CONFIG."""
+
 import pytest
 
-from bigmodel_widgets.engine.parallel import (WorkerError, free_ports, run_isolated,
-                                              run_multi_worker, tf_config, train_mlp)
+from bigmodel_widgets.engine.parallel import (
+    WorkerError,
+    free_ports,
+    run_isolated,
+    run_multi_worker,
+    tf_config,
+    train_mlp,
+)
 
 
 def test_tf_config_and_ports():
     ports = free_ports(3)
     assert len(set(ports)) == 3
     cfg = tf_config(["127.0.0.1:1", "127.0.0.1:2"], 1)
-    assert cfg == {"cluster": {"worker": ["127.0.0.1:1", "127.0.0.1:2"]},
-                   "task": {"type": "worker", "index": 1}}
+    assert cfg == {
+        "cluster": {"worker": ["127.0.0.1:1", "127.0.0.1:2"]},
+        "task": {"type": "worker", "index": 1},
+    }
     with pytest.raises(ValueError, match="index"):
         tf_config(["a:1"], 1)
 
@@ -35,8 +44,14 @@ def test_bad_arguments():
 @pytest.mark.slow
 def test_two_workers_train_in_sync_and_match_one_device():
     seen = []
-    out = run_multi_worker(workers=2, global_batch=64, epochs=1, steps_per_epoch=3,
-                           timeout_s=400, progress=lambda d, t, i: seen.append((d, t)))
+    out = run_multi_worker(
+        workers=2,
+        global_batch=64,
+        epochs=1,
+        steps_per_epoch=3,
+        timeout_s=400,
+        progress=lambda d, t, i: seen.append((d, t)),
+    )
     r0, r1 = out["results"]
     assert (r0["task"], r1["task"]) == (0, 1) and r0["replicas"] == r1["replicas"] == 2
     assert all(a.startswith("127.0.0.1:") for a in out["addresses"])
@@ -50,8 +65,9 @@ def test_two_workers_train_in_sync_and_match_one_device():
 @pytest.mark.slow
 def test_a_dying_worker_is_a_clear_error_not_a_hang():
     with pytest.raises(WorkerError, match=r"worker 1 died with exit code 3"):
-        run_multi_worker(workers=2, global_batch=64, steps_per_epoch=50, crash_worker=1,
-                         timeout_s=400)
+        run_multi_worker(
+            workers=2, global_batch=64, steps_per_epoch=50, crash_worker=1, timeout_s=400
+        )
 
 
 def test_a_child_past_its_timeout_is_stopped():
@@ -59,8 +75,13 @@ def test_a_child_past_its_timeout_is_stopped():
 
     with pytest.raises(TimeoutError, match="did not finish within"):
         run_isolated("train_mlp", logical_cpus=1, timeout_s=0.5)
-    assert not [p for p in psutil.Process().children() if p.is_running()
-                and p.status() != psutil.STATUS_ZOMBIE and "_child" in " ".join(p.cmdline())]
+    assert not [
+        p
+        for p in psutil.Process().children()
+        if p.is_running()
+        and p.status() != psutil.STATUS_ZOMBIE
+        and "_child" in " ".join(p.cmdline())
+    ]
 
 
 def test_interrupting_the_wait_kills_the_workers():
@@ -70,7 +91,18 @@ def test_interrupting_the_wait_kills_the_workers():
         raise KeyboardInterrupt  # what a kernel interrupt raises in the waiting cell
 
     with pytest.raises(KeyboardInterrupt):
-        run_isolated("train_mlp", logical_cpus=1, timeout_s=300, progress=interrupt,
-                     global_batch=64, steps_per_epoch=2)
-    assert not [p for p in psutil.Process().children() if p.is_running()
-                and p.status() != psutil.STATUS_ZOMBIE and "_child" in " ".join(p.cmdline())]
+        run_isolated(
+            "train_mlp",
+            logical_cpus=1,
+            timeout_s=300,
+            progress=interrupt,
+            global_batch=64,
+            steps_per_epoch=2,
+        )
+    assert not [
+        p
+        for p in psutil.Process().children()
+        if p.is_running()
+        and p.status() != psutil.STATUS_ZOMBIE
+        and "_child" in " ".join(p.cmdline())
+    ]

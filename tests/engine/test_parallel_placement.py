@@ -1,8 +1,8 @@
 """Placement: the text's tf.device('/GPU:0') honoured when possible, else the CPU and a message."""
+
 import pytest
 
-from bigmodel_widgets.engine.parallel import placement
-from bigmodel_widgets.engine.parallel import place, resolve_device
+from bigmodel_widgets.engine.parallel import place, placement, resolve_device
 
 
 @pytest.fixture

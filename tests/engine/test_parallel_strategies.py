@@ -1,4 +1,5 @@
 """Strategies: same training, same result; Mirrored over logical CPUs runs in a fresh process."""
+
 import math
 from pathlib import Path
 
@@ -6,10 +7,17 @@ import numpy as np
 import pytest
 
 from bigmodel_widgets.engine import backend, splits
-from bigmodel_widgets.engine.parallel import (compare_strategies, load_mnist_split,
-                                              logical_cpu_count, make_strategy,
-                                              mixed_precision_support, run_isolated, split_cpu,
-                                              throughput_sweep, train_mlp)
+from bigmodel_widgets.engine.parallel import (
+    compare_strategies,
+    load_mnist_split,
+    logical_cpu_count,
+    make_strategy,
+    mixed_precision_support,
+    run_isolated,
+    split_cpu,
+    throughput_sweep,
+    train_mlp,
+)
 
 
 def test_bad_strategy_arguments_name_the_argument():
@@ -33,12 +41,22 @@ def test_bad_strategy_arguments_name_the_argument():
         throughput_sweep(batch_sizes=(64, 33), replica_counts=(1, 2))
 
 
-@pytest.mark.parametrize("call", [
-    lambda: split_cpu(2.0), lambda: split_cpu(True), lambda: make_strategy("default", replicas="2"),
-    lambda: train_mlp("default", global_batch=64.0), lambda: train_mlp("default", epochs=None),
-    lambda: train_mlp("default", steps_per_epoch=2.5), lambda: train_mlp("default", seed="0"),
-    lambda: train_mlp("default", mixed_precision=1), lambda: run_isolated("train_mlp", logical_cpus="2"),
-    lambda: run_isolated("train_mlp", timeout_s="5"), lambda: throughput_sweep(steps=1.5)])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: split_cpu(2.0),
+        lambda: split_cpu(True),
+        lambda: make_strategy("default", replicas="2"),
+        lambda: train_mlp("default", global_batch=64.0),
+        lambda: train_mlp("default", epochs=None),
+        lambda: train_mlp("default", steps_per_epoch=2.5),
+        lambda: train_mlp("default", seed="0"),
+        lambda: train_mlp("default", mixed_precision=1),
+        lambda: run_isolated("train_mlp", logical_cpus="2"),
+        lambda: run_isolated("train_mlp", timeout_s="5"),
+        lambda: throughput_sweep(steps=1.5),
+    ],
+)
 def test_wrong_argument_types_are_type_errors(call):
     with pytest.raises(TypeError, match="must be"):
         call()
@@ -78,9 +96,15 @@ def test_mirrored_over_two_logical_cpus_matches_default_in_a_fresh_process():
     entries = sorted((Path(backend.cache_dir()) / "mnist5k-split").iterdir())
     stamps = [p.stat().st_mtime_ns for p in entries]
     progress = []
-    runs = run_isolated("compare_strategies", logical_cpus=2, timeout_s=400,
-                        progress=lambda d, t, i: progress.append((d, t)), replicas=2,
-                        global_batch=64, steps_per_epoch=5)
+    runs = run_isolated(
+        "compare_strategies",
+        logical_cpus=2,
+        timeout_s=400,
+        progress=lambda d, t, i: progress.append((d, t)),
+        replicas=2,
+        global_batch=64,
+        steps_per_epoch=5,
+    )
     kinds = [r["strategy"] for r in runs]
     assert kinds == ["default", "one_device", "mirrored"] and progress[-1] == (3, 3)
     mirrored = runs[2]
@@ -95,8 +119,13 @@ def test_mirrored_over_two_logical_cpus_matches_default_in_a_fresh_process():
 
 def test_train_mlp_progress_comes_from_the_core_clock_per_epoch():
     seen = []
-    res = train_mlp("default", global_batch=64, epochs=2, steps_per_epoch=3,
-                    progress=lambda d, t, i: seen.append((d, t, i["epoch"], "loss" in i)))
+    res = train_mlp(
+        "default",
+        global_batch=64,
+        epochs=2,
+        steps_per_epoch=3,
+        progress=lambda d, t, i: seen.append((d, t, i["epoch"], "loss" in i)),
+    )
     assert seen == [(1, 2, 1, True), (2, 2, 2, True)] and res.steps == 3 and res.epochs == 2
     assert res.samples_per_s is not None and res.samples_per_s > 0  # 6 steps timed
     assert res.notes == []

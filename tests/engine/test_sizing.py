@@ -1,4 +1,5 @@
 """Chapter 0 sizing: exact counts against the models the frameworks build, and bad input."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,9 +7,14 @@ import pytest
 from bigmodel_widgets.engine import sizing
 
 KNOWN = {  # published / framework-counted totals
-    "bert-base": 109_482_240, "bert-large": 335_141_888, "minilm-l6": 22_713_216,
-    "gpt2": 124_439_808, "llama2-7b": 6_738_415_616, "llama3-8b": 8_030_261_248,
-    "text-mlp": 109_386, "text-cnn": 72_906,
+    "bert-base": 109_482_240,
+    "bert-large": 335_141_888,
+    "minilm-l6": 22_713_216,
+    "gpt2": 124_439_808,
+    "llama2-7b": 6_738_415_616,
+    "llama3-8b": 8_030_261_248,
+    "text-mlp": 109_386,
+    "text-cnn": 72_906,
 }
 
 
@@ -26,10 +32,23 @@ def test_text_models_match_tf_keras():
     from bigmodel_widgets.engine.backend import keras
 
     k = keras()
-    mlp = k.Sequential([k.layers.Input((784,)), k.layers.Dense(128, activation="relu"),
-                        k.layers.Dense(64, activation="relu"), k.layers.Dense(10, activation="softmax")])
-    cnn = k.Sequential([k.layers.Input((32, 32, 3)), k.layers.Conv2D(32, 3, activation="relu"),
-                        k.layers.MaxPooling2D(2), k.layers.Flatten(), k.layers.Dense(10, activation="softmax")])
+    mlp = k.Sequential(
+        [
+            k.layers.Input((784,)),
+            k.layers.Dense(128, activation="relu"),
+            k.layers.Dense(64, activation="relu"),
+            k.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    cnn = k.Sequential(
+        [
+            k.layers.Input((32, 32, 3)),
+            k.layers.Conv2D(32, 3, activation="relu"),
+            k.layers.MaxPooling2D(2),
+            k.layers.Flatten(),
+            k.layers.Dense(10, activation="softmax"),
+        ]
+    )
     assert mlp.count_params() == sizing.count_params(sizing.preset("text-mlp"))
     assert cnn.count_params() == sizing.count_params(sizing.preset("text-cnn"))
     assert sizing.estimate_keras_model(cnn).params == 72_906
@@ -44,9 +63,16 @@ def test_bert_counts_match_transformers(name):
     from transformers import BertConfig, TFBertModel
 
     c = sizing.preset(name)
-    model = TFBertModel(BertConfig(vocab_size=c.vocab, hidden_size=c.hidden, num_hidden_layers=c.layers,
-                                   num_attention_heads=c.heads, intermediate_size=c.ffn,
-                                   max_position_embeddings=c.seq_len))
+    model = TFBertModel(
+        BertConfig(
+            vocab_size=c.vocab,
+            hidden_size=c.hidden,
+            num_hidden_layers=c.layers,
+            num_attention_heads=c.heads,
+            intermediate_size=c.ffn,
+            max_position_embeddings=c.seq_len,
+        )
+    )
     model(model.dummy_inputs)
     assert model.count_params() == sizing.count_params(c)
 
@@ -91,8 +117,9 @@ def test_rejects_bad_sizes(field, value):
 
 
 # A size of the wrong type (a float, a bool, a string) is a TypeError (engine/checks.py's rule).
-@pytest.mark.parametrize("field,value", [("heads", 2.5), ("vocab", True), ("seq_len", "512"),
-                                         ("intermediate", 3072.0)])
+@pytest.mark.parametrize(
+    "field,value", [("heads", 2.5), ("vocab", True), ("seq_len", "512"), ("intermediate", 3072.0)]
+)
 def test_rejects_sizes_of_the_wrong_type(field, value):
     with pytest.raises(TypeError, match=field):
         sizing.preset("bert-base").with_(**{field: value})

@@ -1,4 +1,5 @@
 """Chapter 6 engine: the spoken-digit data, padding/masking, both models, training and caching."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -53,13 +54,16 @@ def test_pad_batch_pads_with_zeros_and_cuts():
         speech.pad_batch([])
 
 
-@pytest.mark.parametrize("bad, match", [
-    ([np.ones((2, 13))], "at least 3"),
-    ([np.ones((10, 22))], r"expected \(frames, 13\)"),
-    ([np.full((10, 13), np.nan)], "NaN"),
-    ([np.vstack([np.ones((5, 13)), np.zeros((1, 13))])], "all-zero frame"),
-    ([np.ones(13)], "shape"),
-])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        ([np.ones((2, 13))], "at least 3"),
+        ([np.ones((10, 22))], r"expected \(frames, 13\)"),
+        ([np.full((10, 13), np.nan)], "NaN"),
+        ([np.vstack([np.ones((5, 13)), np.zeros((1, 13))])], "all-zero frame"),
+        ([np.ones(13)], "shape"),
+    ],
+)
 def test_check_sequences_names_the_problem(bad, match):
     with pytest.raises(ValueError, match=match):
         speech.check_sequences(bad)
@@ -128,16 +132,19 @@ def test_training_learns_beyond_chance(split):
 def test_trained_recognizer_caches_weights(small):
     calls = []
     first = speech.trained_recognizer("text", epochs=1, split=small)
-    second = speech.trained_recognizer("text", epochs=1, split=small,
-                                       progress=lambda d, t, i: calls.append(i))
+    second = speech.trained_recognizer(
+        "text", epochs=1, split=small, progress=lambda d, t, i: calls.append(i)
+    )
     assert calls == [{"cached": 1}]
-    np.testing.assert_allclose(first.predict_proba(small.x_test[:5]),
-                               second.predict_proba(small.x_test[:5]), atol=1e-6)
+    np.testing.assert_allclose(
+        first.predict_proba(small.x_test[:5]), second.predict_proba(small.x_test[:5]), atol=1e-6
+    )
     assert second.history == first.history and second.train_s == first.train_s
 
 
-def test_trained_recognizer_is_one_folder_entry_keyed_by_what_decides_it(small, tmp_path,
-                                                                         monkeypatch):
+def test_trained_recognizer_is_one_folder_entry_keyed_by_what_decides_it(
+    small, tmp_path, monkeypatch
+):
     monkeypatch.setenv("BMW_CACHE_DIR", str(tmp_path))
     hits = []
 
@@ -149,8 +156,10 @@ def test_trained_recognizer_is_one_folder_entry_keyed_by_what_decides_it(small, 
 
     speech.trained_recognizer("text", quick=True, split=small, progress=progress)
     (entry,) = entries()
-    assert entry.is_dir() and sorted(p.name for p in entry.iterdir()) == ["meta.json",
-                                                                          "model.weights.h5"]
+    assert entry.is_dir() and sorted(p.name for p in entry.iterdir()) == [
+        "meta.json",
+        "model.weights.h5",
+    ]
     speech.trained_recognizer("text", epochs=speech.QUICK_EPOCHS, split=small, progress=progress)
     assert hits[-1] == 1, "quick=True is QUICK_EPOCHS epochs: the same entry"
     speech.trained_recognizer("text", epochs=1, split=small, progress=progress)

@@ -1,4 +1,5 @@
 """Chapter 6 front end: WAV reading, input checks, and the tf.signal MFCC stages."""
+
 from __future__ import annotations
 
 import io
@@ -30,8 +31,12 @@ def test_tone_gives_expected_shapes_and_peak():
     peak_hz = f.spectrogram_db[frames // 2].argmax() * RATE / fe.N_FFT
     assert abs(peak_hz - 1000.0) < RATE / fe.N_FFT
     # The tone's energy lands in the mel band whose centre is nearest 1 kHz.
-    centres = (fe.slaney_mel_matrix() * np.arange(fe.N_FFT // 2 + 1)[:, None]).sum(0) \
-        / fe.slaney_mel_matrix().sum(0) * RATE / fe.N_FFT
+    centres = (
+        (fe.slaney_mel_matrix() * np.arange(fe.N_FFT // 2 + 1)[:, None]).sum(0)
+        / fe.slaney_mel_matrix().sum(0)
+        * RATE
+        / fe.N_FFT
+    )
     assert abs(centres[f.mel_db[frames // 2].argmax()] - 1000.0) < 60
 
 
@@ -60,14 +65,17 @@ def test_other_rates_are_resampled_and_noted():
     assert any("16000 Hz" in n for n in w.notes)
 
 
-@pytest.mark.parametrize("samples, rate, match", [
-    (np.zeros(0, np.float32), RATE, "empty"),
-    (np.zeros(RATE, np.float32), RATE, "silent"),
-    (np.r_[fe.synth_tone(440.0, 0.2), np.nan].astype(np.float32), RATE, "NaN"),
-    (np.stack([fe.synth_tone(440.0, 0.2)] * 2, 1), RATE, "mono"),
-    (fe.synth_tone(440.0, 0.02), RATE, "too short"),
-    (fe.synth_tone(440.0, 0.2), 0, "rate"),
-])
+@pytest.mark.parametrize(
+    "samples, rate, match",
+    [
+        (np.zeros(0, np.float32), RATE, "empty"),
+        (np.zeros(RATE, np.float32), RATE, "silent"),
+        (np.r_[fe.synth_tone(440.0, 0.2), np.nan].astype(np.float32), RATE, "NaN"),
+        (np.stack([fe.synth_tone(440.0, 0.2)] * 2, 1), RATE, "mono"),
+        (fe.synth_tone(440.0, 0.02), RATE, "too short"),
+        (fe.synth_tone(440.0, 0.2), 0, "rate"),
+    ],
+)
 def test_bad_audio_is_rejected_with_a_clear_message(samples, rate, match):
     with pytest.raises(ValueError, match=match):
         fe.prepare_waveform(samples, rate)
@@ -105,8 +113,14 @@ def test_read_wav_keeps_channels():
     assert fe.read_wav(_wav_bytes(stereo, RATE)).channels == 2
 
 
-@pytest.mark.parametrize("raw, match", [(b"", "empty"), (b"\x89PNG\r\n\x1a\n0000", "not a WAV"),
-                                        (b"RIFF\x00\x00\x00\x00WAVEjunk", "WAV")])
+@pytest.mark.parametrize(
+    "raw, match",
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n0000", "not a WAV"),
+        (b"RIFF\x00\x00\x00\x00WAVEjunk", "WAV"),
+    ],
+)
 def test_read_wav_rejects_non_wav_data(raw, match):
     with pytest.raises(ValueError, match=match):
         fe.read_wav(raw)

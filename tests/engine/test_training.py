@@ -29,8 +29,13 @@ def test_progress_callback_reports_each_epoch():
     seen = []
     model = k.Sequential([k.layers.Input((4,)), k.layers.Dense(2)])
     model.compile("sgd", "mse")
-    model.fit(np.zeros((8, 4)), np.zeros((8, 2)), epochs=3, verbose=0,
-              callbacks=[training.keras_progress_callback(lambda d, t, i: seen.append((d, t)), 3)])
+    model.fit(
+        np.zeros((8, 4)),
+        np.zeros((8, 2)),
+        epochs=3,
+        verbose=0,
+        callbacks=[training.keras_progress_callback(lambda d, t, i: seen.append((d, t)), 3)],
+    )
     assert seen == [(1, 3), (2, 3), (3, 3)]
 
 
@@ -45,8 +50,15 @@ def _tiny_model():
 
 def _fit(model, callback, *, epochs, batch_size=4, n=8):
     x = np.random.default_rng(0).normal(size=(n, 4)).astype("float32")
-    return model.fit(x, np.zeros((n, 2)), epochs=epochs, batch_size=batch_size, verbose=0,
-                     shuffle=False, callbacks=[callback])
+    return model.fit(
+        x,
+        np.zeros((n, 2)),
+        epochs=epochs,
+        batch_size=batch_size,
+        verbose=0,
+        shuffle=False,
+        callbacks=[callback],
+    )
 
 
 def test_training_clock_reports_each_epoch_with_logs_and_times_it():
@@ -64,8 +76,9 @@ def test_training_clock_reports_each_epoch_with_logs_and_times_it():
 
 def test_training_clock_per_step_progress_counts_every_batch():
     seen = []
-    cb = training.training_clock(progress=lambda d, t, i: seen.append((d, t, i["epoch"])),
-                                 epochs=2, steps_per_epoch=2)
+    cb = training.training_clock(
+        progress=lambda d, t, i: seen.append((d, t, i["epoch"])), epochs=2, steps_per_epoch=2
+    )
     _fit(_tiny_model(), cb, epochs=2)
     assert seen == [(1, 4, 1), (2, 4, 1), (3, 4, 2), (4, 4, 2)]
     assert len(cb.clock.epoch_seconds) == 2

@@ -1,4 +1,5 @@
 """Chapter 5: the text's CNN, training with an augmentation hook, save/load, evaluation."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,8 +24,14 @@ def tiny(digits):
         calls.append(batch.shape)
         return 255 - batch  # visible effect: training sees inverted digits
 
-    result = V.train_cnn("text", digits, epochs=1, max_train=300, augment=augment,
-                         progress=lambda d, t, info: seen.append((d, t, info)))
+    result = V.train_cnn(
+        "text",
+        digits,
+        epochs=1,
+        max_train=300,
+        augment=augment,
+        progress=lambda d, t, info: seen.append((d, t, info)),
+    )
     return result, calls, seen
 
 
@@ -57,8 +64,12 @@ def test_training_reports_progress_and_applies_the_hook(tiny):
     # every training image at least once (Keras may peek at the first batch for its shapes)
     assert 300 <= sum(shape[0] for shape in calls) <= 300 + 64
     assert len(result.epoch_s) == 1 and result.epoch_s[0] > 0
-    assert result.info == {"train_images": 300, "epochs": 1, "schedule": "cosine",
-                           "learning_rate": 2e-3}
+    assert result.info == {
+        "train_images": 300,
+        "epochs": 1,
+        "schedule": "cosine",
+        "learning_rate": 2e-3,
+    }
     assert result.augment == {"name": "augment"}
 
 
@@ -130,10 +141,12 @@ def test_random_affine_is_seeded_and_keeps_shape(digits):
 
 def test_pretrained_cnn_trains_once_then_loads_from_cache(monkeypatch):
     calls = []
-    first = V.pretrained_cnn("text", epochs=1, max_train=200,
-                             progress=lambda d, t, i: calls.append(i))
-    second = V.pretrained_cnn("text", epochs=1, max_train=200,
-                              progress=lambda d, t, i: calls.append(i))
+    first = V.pretrained_cnn(
+        "text", epochs=1, max_train=200, progress=lambda d, t, i: calls.append(i)
+    )
+    second = V.pretrained_cnn(
+        "text", epochs=1, max_train=200, progress=lambda d, t, i: calls.append(i)
+    )
     assert calls[-1] == {"cached": 1} and "loss" in calls[0]
     x = np.zeros((1, 32, 32, 3), np.float32)
     assert np.array_equal(np.asarray(first(x)), np.asarray(second(x)))
@@ -195,8 +208,12 @@ def test_chapter1_pipeline_is_a_training_hook(digits):
     hook = V.pipeline_augment(aug.Pipeline([aug.Rotate(angle_range=(90, 90))], seed=0))
     got = hook(batch[:1], np.random.default_rng(0))[0].astype(int)
     # A quarter turn, whichever sign and pixel-centre convention chapter 1 uses (±1 px).
-    mismatch = min(np.mean(np.abs(got - np.roll(np.rot90(batch[0], k), shift, axis)) > 60)
-                   for k in (1, 3) for shift in (-1, 0, 1) for axis in (0, 1))
+    mismatch = min(
+        np.mean(np.abs(got - np.roll(np.rot90(batch[0], k), shift, axis)) > 60)
+        for k in (1, 3)
+        for shift in (-1, 0, 1)
+        for axis in (0, 1)
+    )
     assert mismatch < 0.02
     assert hook.config["name"] == "pipeline"
     with pytest.raises(ValueError, match="size"):
@@ -207,7 +224,13 @@ def test_chapter1_pipeline_is_a_training_hook(digits):
 
 def test_recipes_are_complete_and_validated(digits):
     for kind in V.MODEL_KINDS:
-        assert set(V.RECIPES[kind]) == {"epochs", "batch_size", "learning_rate", "schedule", "augment"}
+        assert set(V.RECIPES[kind]) == {
+            "epochs",
+            "batch_size",
+            "learning_rate",
+            "schedule",
+            "augment",
+        }
         assert V.recipe_augment(kind).config["name"] == "random_affine"
     with pytest.raises(ValueError, match="schedule"):
         V.train_cnn("text", digits, epochs=1, schedule="step")

@@ -1,4 +1,5 @@
 """Chapter 5: the text's inference path made correct, and the digit path (no TensorFlow here)."""
+
 from __future__ import annotations
 
 import cv2
@@ -19,10 +20,12 @@ def test_prepare_photo_shape_range_and_rgb():
 def test_resize_picks_area_to_shrink_and_cubic_to_enlarge():
     rng = np.random.default_rng(0)
     img = rng.integers(0, 255, (64, 64), dtype=np.uint8)
-    assert np.array_equal(pp.resize(img, (16, 16)),
-                          cv2.resize(img, (16, 16), interpolation=cv2.INTER_AREA))
-    assert np.array_equal(pp.resize(img, (128, 128)),
-                          cv2.resize(img, (128, 128), interpolation=cv2.INTER_CUBIC))
+    assert np.array_equal(
+        pp.resize(img, (16, 16)), cv2.resize(img, (16, 16), interpolation=cv2.INTER_AREA)
+    )
+    assert np.array_equal(
+        pp.resize(img, (128, 128)), cv2.resize(img, (128, 128), interpolation=cv2.INTER_CUBIC)
+    )
     with pytest.raises(ValueError, match="size"):
         pp.resize(img, (0, 5))
     with pytest.raises(TypeError, match="size"):

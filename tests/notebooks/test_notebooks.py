@@ -1,4 +1,5 @@
 """Every tutorial notebook runs top to bottom in quick mode (BMW_QUICK=1) with nbclient."""
+
 from __future__ import annotations
 
 import json
@@ -21,19 +22,28 @@ def test_there_are_notebooks():
 def test_notebook_runs_in_quick_mode(path, tmp_path):
     nb = nbformat.read(path, as_version=4)
     os.environ["BMW_QUICK"] = "1"  # inherited by the kernel process
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
     client.execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if o.get("output_type") == "error"]
+    errors = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     assert not errors, json.dumps(errors, indent=1)[:2000]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_is_committed_without_outputs(path):
     nb = nbformat.read(path, as_version=4)
-    dirty = [i for i, c in enumerate(nb.cells)
-             if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count"))]
+    dirty = [
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and (c.get("outputs") or c.get("execution_count"))
+    ]
     assert not dirty, f"{path.name}: cells {dirty} have outputs; clear them before committing"
 
 
@@ -41,6 +51,12 @@ def test_notebook_is_committed_without_outputs(path):
 def test_notebook_imports_only_the_public_api(path):
     nb = nbformat.read(path, as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    for private in ("bigmodel_widgets.engine", "bigmodel_widgets.widgets", "bigmodel_widgets._",
-                    "sys.path"):
-        assert private not in code, f"{path.name} uses {private!r}; notebooks use the public API only"
+    for private in (
+        "bigmodel_widgets.engine",
+        "bigmodel_widgets.widgets",
+        "bigmodel_widgets._",
+        "sys.path",
+    ):
+        assert private not in code, (
+            f"{path.name} uses {private!r}; notebooks use the public API only"
+        )

@@ -1,4 +1,5 @@
 """AugmentationPreview is a thin view: what it shows is exactly the engine's preview_samples."""
+
 from __future__ import annotations
 
 import datetime
@@ -8,14 +9,27 @@ import numpy as np
 import pytest
 
 from bigmodel_widgets import AugmentationPreview, preview_augmentations
-from bigmodel_widgets.engine.augment import (HorizontalFlip, Pipeline, RandomCrop, Rotate, preview_samples,
-                                             working_copy)
+from bigmodel_widgets.engine.augment import (
+    HorizontalFlip,
+    Pipeline,
+    RandomCrop,
+    Rotate,
+    preview_samples,
+    working_copy,
+)
 from bigmodel_widgets.engine.data import load_photo
 
 
 def _upload(content: bytes, name: str = "photo.jpg"):
-    return ({"name": name, "type": "image/jpeg", "size": len(content), "content": memoryview(content),
-             "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
+    return (
+        {
+            "name": name,
+            "type": "image/jpeg",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime.datetime.now(datetime.UTC),
+        },
+    )
 
 
 def _same(widget_outputs, engine_outputs):
@@ -32,9 +46,14 @@ def test_preview_equals_the_engine_for_the_same_seed():
     view.seed.value = 42
     view.controls["Rotate"].settings["angle_range"].value = (-10.0, 10.0)
     view.controls["HorizontalFlip"].enabled.value = True
-    expected = Pipeline([Rotate(angle_range=(-10, 10)),
-                         RandomCrop(height=0.5, width=0.5, x_range=(0.0, 0.25), y_range=(0.0, 0.25)),
-                         HorizontalFlip(p=0.5)], seed=42)
+    expected = Pipeline(
+        [
+            Rotate(angle_range=(-10, 10)),
+            RandomCrop(height=0.5, width=0.5, x_range=(0.0, 0.25), y_range=(0.0, 0.25)),
+            HorizontalFlip(p=0.5),
+        ],
+        seed=42,
+    )
     params, outs = preview_samples(expected, source, 9)
     assert view.params == params
     _same(view.samples, outs)
@@ -76,7 +95,10 @@ def test_overlay_and_exports_round_trip():
     import json
 
     cfg = json.loads(view.export_area.value)
-    assert Pipeline.from_config(cfg).to_config() == Pipeline.from_config(view.pipeline_config()).to_config()
+    assert (
+        Pipeline.from_config(cfg).to_config()
+        == Pipeline.from_config(view.pipeline_config()).to_config()
+    )
     view.export_code.click()
     ns = {}
     exec(view.export_area.value, ns)
@@ -88,7 +110,9 @@ def test_bad_uploads_show_an_error_and_the_widget_keeps_working():
     shown = view.samples
     view.upload.value = _upload(b"this is not an image", "notes.jpg")
     assert view.errors.message.startswith("notes.jpg: ") and "not an image" in view.errors.message
-    assert view.errors.message.count("notes.jpg") == 1  # the name once, not "upload 'x': upload 'x'"
+    assert (
+        view.errors.message.count("notes.jpg") == 1
+    )  # the name once, not "upload 'x': upload 'x'"
     _same(view.samples, shown)
     from PIL import Image
 
@@ -162,11 +186,16 @@ def test_upload_bytes_uses_the_one_decoder():
     assert view.errors.message.startswith("bad.gif: ")
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"rows": 9}, ValueError, "rows"), ({"cols": 0}, ValueError, "cols"),
-    ({"seed": -1}, ValueError, "seed"), ({"tile": "big"}, TypeError, "tile"),
-    ({"photo": 3}, ValueError, "photo"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"rows": 9}, ValueError, "rows"),
+        ({"cols": 0}, ValueError, "cols"),
+        ({"seed": -1}, ValueError, "seed"),
+        ({"tile": "big"}, TypeError, "tile"),
+        ({"photo": 3}, ValueError, "photo"),
+    ],
+)
 def test_constructor_checks_its_keyword_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         AugmentationPreview(**kwargs)

@@ -1,4 +1,5 @@
 """CompressionExplorer shows exactly what the engine computed; controls driven from Python."""
+
 import inspect
 
 import pytest
@@ -6,15 +7,19 @@ import pytest
 from bigmodel_widgets import CompressionExplorer, ProgressBar, compression, explore_compression
 from tests.engine.compression._tiny import tiny_setup
 
-SPEC = compression.SweepSpec(sparsities=(0.0, 0.5), clusters=(0,), quant_modes=("none",),
-                             qat=(False,), epochs=1)
+SPEC = compression.SweepSpec(
+    sparsities=(0.0, 0.5), clusters=(0,), quant_modes=("none",), qat=(False,), epochs=1
+)
 
 
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory):
-    sw = compression.Sweep(tiny_setup(), SPEC,
-                           cache=compression.ResultCache(tmp_path_factory.mktemp("c")),
-                           latency_repeats=3)
+    sw = compression.Sweep(
+        tiny_setup(),
+        SPEC,
+        cache=compression.ResultCache(tmp_path_factory.mktemp("c")),
+        latency_repeats=3,
+    )
     sw.run()
     return sw
 

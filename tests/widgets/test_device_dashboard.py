@@ -1,4 +1,5 @@
 """DeviceDashboard state and thread lifecycle, driven from Python against the fake backend."""
+
 import gc
 import math
 import threading
@@ -8,16 +9,15 @@ import pytest
 
 from bigmodel_widgets.engine.devices import FakeBackend, Sampler, gpu_status, to_series
 from bigmodel_widgets.widgets.device_dashboard import DeviceDashboard, device_dashboard
-
-
 from tests._threads import sampler_threads as _sampler_threads
 from tests._threads import wait_until as _wait
 
 
 @pytest.fixture
 def dash():
-    d = DeviceDashboard(backends=[FakeBackend(cores=3, gpus=2, seed=1)], interval=1,
-                        autostart=False)
+    d = DeviceDashboard(
+        backends=[FakeBackend(cores=3, gpus=2, seed=1)], interval=1, autostart=False
+    )
     yield d
     d.close()
 
@@ -63,10 +63,13 @@ def test_live_updates_while_running():
         d.close()
 
 
-@pytest.mark.parametrize("backend, expected", [
-    (FakeBackend(gpus=0), "no GPU found"),
-    (FakeBackend(nvml_missing=True), "NVML not available"),
-])
+@pytest.mark.parametrize(
+    "backend, expected",
+    [
+        (FakeBackend(gpus=0), "no GPU found"),
+        (FakeBackend(nvml_missing=True), "NVML not available"),
+    ],
+)
 def test_explicit_no_gpu_states(backend, expected):
     d = DeviceDashboard(backends=[backend], autostart=False)
     d.sampler.sample()

@@ -1,4 +1,5 @@
 """The HTML helper every view draws bars and tables with: escaped, clipped, highlighted."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,9 @@ def test_escape_makes_any_text_safe():
     assert _html.escape(3.5) == "3.5"
 
 
-@pytest.mark.parametrize("fraction,px", [(0.5, 100), (0.0, 1), (-0.3, 1), (1.0, 200),
-                                         (7.0, 200), (float("nan"), 1)])
+@pytest.mark.parametrize(
+    "fraction,px", [(0.5, 100), (0.0, 1), (-0.3, 1), (1.0, 200), (7.0, 200), (float("nan"), 1)]
+)
 def test_bar_length_is_clipped_to_the_track(fraction, px):
     assert _widths(_html.bar(fraction, width_px=200)) == [px]
 
@@ -31,8 +33,9 @@ def test_bar_track_and_colour():
 
 
 def test_bar_rows_escape_labels_and_highlight_one_row():
-    out = _html.bar_rows([("<cat>", 0.7, "70 %"), ("dog", 0.3, "30 & more")],
-                         highlight="<cat>", css_class="probs")
+    out = _html.bar_rows(
+        [("<cat>", 0.7, "70 %"), ("dog", 0.3, "30 & more")], highlight="<cat>", css_class="probs"
+    )
     assert "&lt;cat&gt;" in out and "<cat>" not in out and "30 &amp; more" in out
     assert out.startswith('<div class="probs">') and out.count('class="probs-row"') == 2
     first, second = out.split('class="probs-row"')[1:]
@@ -57,11 +60,15 @@ def test_table_cell_styles_apply_per_cell():
 
 
 def test_stacked_bar_segments_titles_and_overflow():
-    out = _html.stacked_bar([("a <1>", 0.25, "#111111"), ("b", 0.0, "#222222"),
-                             ("c", 0.5, "#333333")], width_px=200, height_px=10)
+    out = _html.stacked_bar(
+        [("a <1>", 0.25, "#111111"), ("b", 0.0, "#222222"), ("c", 0.5, "#333333")],
+        width_px=200,
+        height_px=10,
+    )
     assert out.startswith('<span class="bmw-stacked"') and "width:200px" in out
     assert 'title="a &lt;1&gt;"' in out and "#222222" not in out  # empty segments are skipped
     assert "width:50.0px;background:#111111" in out and "width:100.0px;background:#333333" in out
-    over = _html.stacked_bar([("x", 0.8, "#111111"), ("y", 0.8, "#222222"),
-                              ("z", float("nan"), "#333333")], width_px=100)
+    over = _html.stacked_bar(
+        [("x", 0.8, "#111111"), ("y", 0.8, "#222222"), ("z", float("nan"), "#333333")], width_px=100
+    )
     assert "width:80.0px" in over and "width:20.0px" in over and "#333333" not in over

@@ -1,4 +1,5 @@
 """Chapter 5's ImageClassifier, driven from Python: its results equal the engine's."""
+
 from __future__ import annotations
 
 import base64
@@ -41,7 +42,7 @@ def _same(pred, ref):
 def test_test_image_slider_shows_the_engine_prediction(clf, model, small_data):
     clf.test_index.value = 7
     _same(clf.prediction, pp.classify_digit(model, small_data.x_test[7], k=3))
-    assert f"predicted <b class=\"bmw-predicted\">{clf.prediction.label}</b>" in clf.source_view.value
+    assert f'predicted <b class="bmw-predicted">{clf.prediction.label}</b>' in clf.source_view.value
     assert len(clf.steps_view.children) == len(clf.prediction.prep.steps)
     assert clf.topk_view.value.count("bmw-topk-row") == 3
     clf.k.value = 5  # re-runs the last input with the new k
@@ -77,12 +78,15 @@ def test_upload_shows_the_engine_prediction(clf, model):
     assert "digit_photo_7.jpg" in clf.source_view.value
 
 
-@pytest.mark.parametrize("name, message", [
-    ("truncated.jpg", "truncated"),
-    ("not_an_image.png", "not an image"),
-    ("one_pixel.png", "1x1"),
-    ("blank.png", "no digit"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("truncated.jpg", "truncated"),
+        ("not_an_image.png", "not an image"),
+        ("one_pixel.png", "1x1"),
+        ("blank.png", "no digit"),
+    ],
+)
 def test_bad_uploads_show_a_message_and_the_widget_keeps_working(clf, model, name, message):
     clf.upload_bytes(io.sample_path(name).read_bytes(), name)
     assert clf.prediction is None and message in clf.errors.message
@@ -150,8 +154,12 @@ def test_one_call_helper_uses_the_cached_trained_model(small_data):
     from bigmodel_widgets.widgets.image_classifier import image_classifier
 
     seen = []
-    clf = image_classifier(kind="text", data=small_data, k=2,  # quick mode: 1 epoch, then cached
-                           progress=lambda d, t, i: seen.append(i))
+    clf = image_classifier(
+        kind="text",
+        data=small_data,
+        k=2,  # quick mode: 1 epoch, then cached
+        progress=lambda d, t, i: seen.append(i),
+    )
     assert seen
     cached = V.pretrained_cnn("text", quick=True)
     x = V.digits_to_input(small_data.x_test[:5])

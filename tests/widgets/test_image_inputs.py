@@ -4,6 +4,7 @@ The paths: ``bmw.read_image`` on a file, the AugmentationPreview's upload button
 ImageClassifier's upload (its button and ``upload_bytes``). Accepted inputs must decode to the
 same array; refused ones must show the very same message text.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -54,9 +55,15 @@ def classifier():
 
 def _upload_value(content: bytes, name: str) -> tuple:
     # What ipywidgets 8's FileUpload.value holds after a browser upload.
-    return ({"name": name, "type": "image/png", "size": len(content),
-             "content": memoryview(content),
-             "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
+    return (
+        {
+            "name": name,
+            "type": "image/png",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime.datetime.now(datetime.UTC),
+        },
+    )
 
 
 def _via_read_image(path):
@@ -90,9 +97,12 @@ def _via_classifier(clf, path, button: bool):
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_path_gives_the_same_verdict(name, files, classifier):
     path = files[name]
-    verdicts = {"read_image": _via_read_image(path), "preview upload": _via_preview(path),
-                "classifier upload": _via_classifier(classifier, path, button=True),
-                "classifier upload_bytes": _via_classifier(classifier, path, button=False)}
+    verdicts = {
+        "read_image": _via_read_image(path),
+        "preview upload": _via_preview(path),
+        "classifier upload": _via_classifier(classifier, path, button=True),
+        "classifier upload_bytes": _via_classifier(classifier, path, button=False),
+    }
     kind, want = EXPECTED[name]
     first = verdicts["read_image"]
     assert first[0] == kind, verdicts

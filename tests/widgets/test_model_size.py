@@ -1,4 +1,5 @@
 """ModelSizeCalculator shows exactly what the sizing engine computes, and survives bad settings."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,7 +19,9 @@ def test_moving_a_slider_recomputes_with_the_engine():
     calc = ModelSizeCalculator(preset="gpt2")
     calc.layers.value = 24
     calc.precision.value = "int4"
-    expected = sizing.estimate(sizing.preset("gpt2").with_(layers=24, name="custom"), precision="int4")
+    expected = sizing.estimate(
+        sizing.preset("gpt2").with_(layers=24, name="custom"), precision="int4"
+    )
     assert calc.preset.value == "custom"
     assert calc.report == expected
     assert f'data-params="{expected.params}"' in calc.params_label.value
@@ -75,10 +78,16 @@ def test_keyword_only_typed_signature_without_kwargs():
     assert calc.report == sizing.estimate(sizing.preset("gpt2"), precision="int8", batch=2)
 
 
-@pytest.mark.parametrize("kwargs,exc,name", [
-    ({"precision": "fp8"}, ValueError, "precision"), ({"batch": 0}, ValueError, "batch"),
-    ({"batch": 1000}, ValueError, "batch"), ({"batch": 2.0}, TypeError, "batch"),
-    ({"batch": True}, TypeError, "batch")])
+@pytest.mark.parametrize(
+    "kwargs,exc,name",
+    [
+        ({"precision": "fp8"}, ValueError, "precision"),
+        ({"batch": 0}, ValueError, "batch"),
+        ({"batch": 1000}, ValueError, "batch"),
+        ({"batch": 2.0}, TypeError, "batch"),
+        ({"batch": True}, TypeError, "batch"),
+    ],
+)
 def test_bad_settings_are_refused_not_clipped_by_a_slider(kwargs, exc, name):
     with pytest.raises(exc, match=name):
         ModelSizeCalculator(**kwargs)

@@ -1,4 +1,5 @@
 """ProgressBar shows itself once when work starts inside IPython, and labels cache hits/waits."""
+
 from __future__ import annotations
 
 import IPython

@@ -1,5 +1,6 @@
 """SpeechExplorer driven from Python: its results equal direct engine calls; bad input shows a
 message in the error area and the widget keeps working."""
+
 from __future__ import annotations
 
 import datetime
@@ -51,9 +52,15 @@ def test_picking_an_example_shows_the_engine_prediction(explorer, recognizer, sp
 def test_uploaded_wav_goes_through_the_front_end(explorer, recognizer):
     tone = fe.synth_tone(700.0, 0.4, 16000)
     raw = _wav(tone)
-    explorer.upload.value = ({"name": "tone.wav", "type": "audio/wav", "size": len(raw),
-                              "content": memoryview(raw),
-                              "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)},)
+    explorer.upload.value = (
+        {
+            "name": "tone.wav",
+            "type": "audio/wav",
+            "size": len(raw),
+            "content": memoryview(raw),
+            "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        },
+    )
     expected = fe.features(fe.prepare_waveform(fe.read_wav(raw).samples, 16000))
     np.testing.assert_allclose(explorer.wave_features.mfcc, expected.mfcc, atol=1e-4)
     assert explorer.wave_prediction == recognizer.predict(expected.mfcc)
@@ -63,14 +70,19 @@ def test_uploaded_wav_goes_through_the_front_end(explorer, recognizer):
     assert explorer.wave_view.value[:4] == b"\x89PNG" and explorer.errors.message == ""
 
 
-@pytest.mark.parametrize("raw, match", [
-    (b"GIF89a not audio", "not a WAV"),
-    (_wav(np.zeros(8000)), "silent"),
-    (_wav(np.zeros(0)), "empty"),
-    (_wav(np.stack([fe.synth_tone(440.0, 0.3, 16000)] * 2, 1)), "mono"),
-    (_wav(fe.synth_tone(440.0, 0.01, 16000)), "too short"),
-])
-def test_bad_uploads_show_a_message_and_the_widget_keeps_working(explorer, recognizer, split, raw, match):
+@pytest.mark.parametrize(
+    "raw, match",
+    [
+        (b"GIF89a not audio", "not a WAV"),
+        (_wav(np.zeros(8000)), "silent"),
+        (_wav(np.zeros(0)), "empty"),
+        (_wav(np.stack([fe.synth_tone(440.0, 0.3, 16000)] * 2, 1)), "mono"),
+        (_wav(fe.synth_tone(440.0, 0.01, 16000)), "too short"),
+    ],
+)
+def test_bad_uploads_show_a_message_and_the_widget_keeps_working(
+    explorer, recognizer, split, raw, match
+):
     explorer.load_wav_bytes(raw, "bad.wav")
     assert match in explorer.errors.message and "bad.wav" in explorer.errors.message
     assert explorer.wave_prediction is None and explorer.wave_view.value == b""
@@ -104,7 +116,10 @@ def test_bundled_recordings_are_offered_or_marked_unavailable(explorer, recogniz
     try:
         paths = data.pocketsphinx_wavs()
     except data.DatasetUnavailable:
-        assert explorer.recording.options == ("(none)",) and "not available" in explorer.wave_info.value
+        assert (
+            explorer.recording.options == ("(none)",)
+            and "not available" in explorer.wave_info.value
+        )
         return
     assert len(explorer.recording.options) == len(paths) + 1
     explorer.recording.value = explorer.recording.options[1]
@@ -132,8 +147,9 @@ def test_signature_is_explicit():
         params = inspect.signature(fn).parameters
         assert not any(p.kind is p.VAR_KEYWORD for p in params.values())
         assert {"split", "kind", "seed", "quick", "progress", "example"} <= set(params)
-        assert all(params[n].kind is params[n].KEYWORD_ONLY
-                   for n in ("split", "kind", "quick", "example"))
+        assert all(
+            params[n].kind is params[n].KEYWORD_ONLY for n in ("split", "kind", "quick", "example")
+        )
 
 
 def test_probability_bars_show_every_digit_and_tick_the_spoken_one(explorer, split):
@@ -143,8 +159,9 @@ def test_probability_bars_show_every_digit_and_tick_the_spoken_one(explorer, spl
     assert "\u2713" in html and f"{max(explorer.result.probabilities):.1%}" in html
 
 
-def test_one_call_helper_trains_in_quick_mode_with_a_progress_bar(split, recognizer, tmp_path,
-                                                                  monkeypatch):
+def test_one_call_helper_trains_in_quick_mode_with_a_progress_bar(
+    split, recognizer, tmp_path, monkeypatch
+):
     from bigmodel_widgets.widgets.speech_explorer import speech_explorer
 
     monkeypatch.setenv("BMW_CACHE_DIR", str(tmp_path))  # a fresh cache: it must train
@@ -155,5 +172,8 @@ def test_one_call_helper_trains_in_quick_mode_with_a_progress_bar(split, recogni
     ex = speech_explorer(split=split, kind="text", progress=lambda d, t, i: seen.append((d, t)))
     assert seen[-1][0] == seen[-1][1] == speech.QUICK_EPOCHS  # BMW_QUICK=1 in the tests
     cached = speech.trained_recognizer("text", split=split, quick=True)
-    np.testing.assert_allclose(ex.recognizer.predict_proba(split.x_test[:3]),
-                               cached.predict_proba(split.x_test[:3]), atol=1e-6)
+    np.testing.assert_allclose(
+        ex.recognizer.predict_proba(split.x_test[:3]),
+        cached.predict_proba(split.x_test[:3]),
+        atol=1e-6,
+    )

@@ -1,4 +1,5 @@
 """TextClassifier driven from Python: its result equals the direct engine call."""
+
 from __future__ import annotations
 
 import inspect
@@ -33,7 +34,9 @@ def models():
 def test_result_equals_the_engine_call(models):
     tc = TextClassifier(models)
     tc.text.value = "A gorgeous, heartfelt film."
-    assert tc.result == nlp_explain.classify(models["fp32 L16"], "A gorgeous, heartfelt film.", "occlusion")
+    assert tc.result == nlp_explain.classify(
+        models["fp32 L16"], "A gorgeous, heartfelt film.", "occlusion"
+    )
     assert 'data-prob="' in tc.probabilities_view.value and ">film<" in tc.tokens_view.value
     tc.method.value = "attention"
     assert tc.result == nlp_explain.classify(models["fp32 L16"], tc.text.value, "attention")

@@ -11,6 +11,7 @@ makes the explicit keyword-only ``__init__`` parameter (so Shift-Tab and ``help(
 its default and validation (with ``engine/checks.py``), ``to_config``/``from_config``, the
 class docstring's settings list, and the AugmentationPreview's slider.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,8 +22,17 @@ import numpy as np
 
 from .. import checks
 
-__all__ = ["Draw", "Setting", "setting", "probability", "Range", "Transform",
-           "GeometricTransform", "PixelTransform", "uniform"]
+__all__ = [
+    "Draw",
+    "Setting",
+    "setting",
+    "probability",
+    "Range",
+    "Transform",
+    "GeometricTransform",
+    "PixelTransform",
+    "uniform",
+]
 
 Range = tuple[float, float]
 KINDS = ("probability", "number", "int", "range", "optional_range", "size")
@@ -49,8 +59,11 @@ class Draw:
         raise KeyError(f"{self.name} drew no {key!r}; it drew {[k for k, _ in self.values]}")
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "applied": self.applied,
-                "values": {k: _thaw(v) for k, v in self.values}}
+        return {
+            "name": self.name,
+            "applied": self.applied,
+            "values": {k: _thaw(v) for k, v in self.values},
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> Draw:
@@ -102,8 +115,10 @@ class Setting:
             return checks.positive_int(value, name=n)
         if isinstance(value, (float, np.floating)):
             return checks.number_in_range(value, name=n, low=0.0, high=1.0, low_open=True)
-        raise TypeError(f"{n} must be an int (pixels) or a float in (0, 1] (a fraction of the "
-                        f"frame), got {value!r} ({type(value).__name__})")
+        raise TypeError(
+            f"{n} must be an int (pixels) or a float in (0, 1] (a fraction of the "
+            f"frame), got {value!r} ({type(value).__name__})"
+        )
 
     def to_json(self, value: Any) -> Any:
         return list(value) if isinstance(value, tuple) else value
@@ -134,9 +149,16 @@ class Setting:
         return f"{self.name}: {self.doc} ({allowed}); default {self.default!r}"
 
 
-def setting(default: Any, kind: str, *, low: float | None = None, high: float | None = None,
-            doc: str = "", step: float | None = None,
-            slider: tuple[float, float] | None = None) -> Any:
+def setting(
+    default: Any,
+    kind: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    doc: str = "",
+    step: float | None = None,
+    slider: tuple[float, float] | None = None,
+) -> Any:
     """Declare one setting of a transform (a dataclass field carrying its :class:`Setting`)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
@@ -145,13 +167,18 @@ def setting(default: Any, kind: str, *, low: float | None = None, high: float | 
 
 
 def probability(default: float) -> Any:
-    return setting(default, "probability", step=0.05,
-                   doc="probability that this transform is applied to an image")
+    return setting(
+        default,
+        "probability",
+        step=0.05,
+        doc="probability that this transform is applied to an image",
+    )
 
 
 def _table(cls: type) -> tuple[Setting, ...]:
-    return tuple(dataclasses.replace(f.metadata["setting"], name=f.name)
-                 for f in dataclasses.fields(cls))
+    return tuple(
+        dataclasses.replace(f.metadata["setting"], name=f.name) for f in dataclasses.fields(cls)
+    )
 
 
 def _document(cls: type) -> str:
@@ -202,24 +229,32 @@ class Transform:
 
     def to_config(self) -> dict:
         """``{"name": ..., "params": {...}}``, JSON-able; ``from_config`` reads it back."""
-        return {"name": self.name,
-                "params": {s.name: s.to_json(getattr(self, s.name)) for s in self.settings}}
+        return {
+            "name": self.name,
+            "params": {s.name: s.to_json(getattr(self, s.name)) for s in self.settings},
+        }
 
     @classmethod
     def from_config(cls, config: dict) -> Transform:
         if not isinstance(config, dict) or config.get("name") != cls.__name__:
-            raise ValueError(f"a {cls.__name__} config is {{'name': {cls.__name__!r}, "
-                             f"'params': {{...}}}}, got {config!r}")
+            raise ValueError(
+                f"a {cls.__name__} config is {{'name': {cls.__name__!r}, "
+                f"'params': {{...}}}}, got {config!r}"
+            )
         params = dict(config.get("params") or {})
         unknown = sorted(set(params) - {s.name for s in cls.settings})
         if unknown:
-            raise ValueError(f"{cls.__name__} has no setting(s) {unknown}; its settings are "
-                             f"{[s.name for s in cls.settings]}")
+            raise ValueError(
+                f"{cls.__name__} has no setting(s) {unknown}; its settings are "
+                f"{[s.name for s in cls.settings]}"
+            )
         return cls(**params)
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={tuple(v) if isinstance(v, list) else v!r}"
-                         for k, v in self.to_config()["params"].items())
+        args = ", ".join(
+            f"{k}={tuple(v) if isinstance(v, list) else v!r}"
+            for k, v in self.to_config()["params"].items()
+        )
         return f"{self.name}({args})"
 
 

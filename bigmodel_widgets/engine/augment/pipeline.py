@@ -5,6 +5,7 @@ All geometric transforms compose into one 3x3 matrix and run as a single warp th
 the final output window (``fused=True``). ``fused=False`` runs each geometric step on its own,
 the way the text's code does (warp at full size, then slice): slower, and bit-identical to it.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,7 @@ class Params:
         return [d.to_dict() for d in self.draws]
 
     @classmethod
-    def from_dict(cls, items: list) -> "Params":
+    def from_dict(cls, items: list) -> Params:
         return cls(tuple(Draw.from_dict(d) for d in items))
 
     def summary(self) -> str:
@@ -37,8 +38,15 @@ class Params:
         parts = []
         for d in self.draws:
             if d.applied:
-                vals = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={len(v)}" if isinstance(v, tuple)
-                                 else f"{k}={v}" for k, v in d.values if k not in ("noise_seed",))
+                vals = ", ".join(
+                    f"{k}={v:.3g}"
+                    if isinstance(v, float)
+                    else f"{k}={len(v)}"
+                    if isinstance(v, tuple)
+                    else f"{k}={v}"
+                    for k, v in d.values
+                    if k not in ("noise_seed",)
+                )
                 parts.append(f"{d.name}({vals})")
         return "; ".join(parts) or "identity"
 
@@ -62,19 +70,29 @@ class Pipeline:
     "constant"); ``fused=False`` runs each geometric step on its own, as the text's code does.
     """
 
-    def __init__(self, transforms, *, seed: int | None = 0, interpolation: str = "linear",
-                 border_mode: str = "constant", border_value: float = 0.0,
-                 fused: bool = True) -> None:
+    def __init__(
+        self,
+        transforms,
+        *,
+        seed: int | None = 0,
+        interpolation: str = "linear",
+        border_mode: str = "constant",
+        border_value: float = 0.0,
+        fused: bool = True,
+    ) -> None:
         transforms = list(transforms)
         for i, t in enumerate(transforms):
             if not isinstance(t, Transform):
                 raise TypeError(f"transforms[{i}] must be a Transform, got {type(t).__name__}")
-        self.interpolation = checks.one_of(interpolation, name="interpolation",
-                                           choices=sorted(F.INTERPOLATIONS))
-        self.border_mode = checks.one_of(border_mode, name="border_mode",
-                                         choices=sorted(F.BORDER_MODES))
-        self.border_value = checks.number_in_range(border_value, name="border_value",
-                                                   low=0.0, high=1.0)
+        self.interpolation = checks.one_of(
+            interpolation, name="interpolation", choices=sorted(F.INTERPOLATIONS)
+        )
+        self.border_mode = checks.one_of(
+            border_mode, name="border_mode", choices=sorted(F.BORDER_MODES)
+        )
+        self.border_value = checks.number_in_range(
+            border_value, name="border_value", low=0.0, high=1.0
+        )
         self.fused = checks.boolean(fused, name="fused")
         self.transforms = transforms
         self.reseed(None if seed is None else checks.non_negative_int(seed, name="seed"))
@@ -91,11 +109,15 @@ class Pipeline:
     # --- applying ---------------------------------------------------------------------------
     def _check_params(self, params: Params) -> None:
         if not isinstance(params, Params):
-            raise TypeError(f"params must be a Params from sample_params(), got {type(params).__name__}")
+            raise TypeError(
+                f"params must be a Params from sample_params(), got {type(params).__name__}"
+            )
         names = [d.name for d in params.draws]
         if names != [t.name for t in self.transforms]:
-            raise ValueError(f"params were drawn for transforms {names}, this pipeline has "
-                             f"{[t.name for t in self.transforms]}")
+            raise ValueError(
+                f"params were drawn for transforms {names}, this pipeline has "
+                f"{[t.name for t in self.transforms]}"
+            )
 
     def geometry(self, params: Params, h: int, w: int) -> tuple[np.ndarray, int, int]:
         """The one 3x3 matrix of all applied geometric transforms and the output size."""
@@ -117,7 +139,9 @@ class Pipeline:
         h, w = image.shape[:2]
         m, oh, ow = self.geometry(params, h, w)
         if self.fused:
-            return F.warp(image, m, oh, ow, self.interpolation, self.border_mode, self.border_value), m
+            return F.warp(
+                image, m, oh, ow, self.interpolation, self.border_mode, self.border_value
+            ), m
         out = image  # staged: each step on its own, crops by slicing (the text's way)
         for t, d in zip(self.transforms, params.draws):
             if not (d.applied and isinstance(t, GeometricTransform)):
@@ -125,11 +149,19 @@ class Pipeline:
             ch, cw = out.shape[:2]
             if isinstance(t, RandomCrop):
                 x, y, sh, sw = t.offsets(d, ch, cw)
-                out = out[y:y + sh, x:x + sw]
+                out = out[y : y + sh, x : x + sw]
             else:
                 step, sh, sw = t.geometry(d, ch, cw)
-                out = F.warp(out, step, sh, sw, self.interpolation, self.border_mode, self.border_value,
-                             via_rgba=False)
+                out = F.warp(
+                    out,
+                    step,
+                    sh,
+                    sw,
+                    self.interpolation,
+                    self.border_mode,
+                    self.border_value,
+                    via_rgba=False,
+                )
         return np.ascontiguousarray(out), m
 
     def apply(self, image, params: Params, boxes=None, keypoints=None):
@@ -141,8 +173,11 @@ class Pipeline:
         image = F.check_image(image)
         self._check_params(params)
         out, m = self._warp(image, params)
-        pixel = [(t, d) for t, d in zip(self.transforms, params.draws)
-                 if d.applied and not isinstance(t, GeometricTransform)]
+        pixel = [
+            (t, d)
+            for t, d in zip(self.transforms, params.draws)
+            if d.applied and not isinstance(t, GeometricTransform)
+        ]
         if pixel:
             f = F.to_float(out)
             for t, d in pixel:
@@ -153,12 +188,15 @@ class Pipeline:
         oh, ow = out.shape[:2]
         result = {"image": out}
         if boxes is not None:
-            result["boxes"], result["boxes_kept"] = F.transform_boxes(_array(boxes, 4, "boxes"), m, oh, ow)
+            result["boxes"], result["boxes_kept"] = F.transform_boxes(
+                _array(boxes, 4, "boxes"), m, oh, ow
+            )
         if keypoints is not None:
             pts = F.transform_points(_array(keypoints, 2, "keypoints"), m)
             result["keypoints"] = pts
-            result["keypoints_visible"] = ((pts[:, 0] >= 0) & (pts[:, 0] <= ow - 1)
-                                           & (pts[:, 1] >= 0) & (pts[:, 1] <= oh - 1))
+            result["keypoints_visible"] = (
+                (pts[:, 0] >= 0) & (pts[:, 0] <= ow - 1) & (pts[:, 1] >= 0) & (pts[:, 1] <= oh - 1)
+            )
         return Augmented(**result)
 
     def __call__(self, image, boxes=None, keypoints=None):
@@ -175,17 +213,28 @@ class Pipeline:
 
     # --- configuration ------------------------------------------------------------------------
     def to_config(self) -> dict:
-        return {"transforms": [t.to_config() for t in self.transforms], "seed": self.seed,
-                "interpolation": self.interpolation, "border_mode": self.border_mode,
-                "border_value": self.border_value, "fused": self.fused}
+        return {
+            "transforms": [t.to_config() for t in self.transforms],
+            "seed": self.seed,
+            "interpolation": self.interpolation,
+            "border_mode": self.border_mode,
+            "border_value": self.border_value,
+            "fused": self.fused,
+        }
 
     @classmethod
-    def from_config(cls, config) -> "Pipeline":
+    def from_config(cls, config) -> Pipeline:
         if isinstance(config, str):
             config = json.loads(config)
         if not isinstance(config, dict) or "transforms" not in config:
-            raise ValueError("config must be a dict with a 'transforms' list (from Pipeline.to_config())")
-        extra = {k: config[k] for k in ("seed", "interpolation", "border_mode", "border_value", "fused") if k in config}
+            raise ValueError(
+                "config must be a dict with a 'transforms' list (from Pipeline.to_config())"
+            )
+        extra = {
+            k: config[k]
+            for k in ("seed", "interpolation", "border_mode", "border_value", "fused")
+            if k in config
+        }
         return cls([transform_from_config(t) for t in config["transforms"]], **extra)
 
     def to_json(self) -> str:
@@ -207,8 +256,19 @@ class Pipeline:
 
 def _neutral(t: Transform) -> dict:
     # values for which a transform's output size is its typical size
-    return {"u": 0.0, "v": 0.0} if isinstance(t, RandomCrop) else {
-        "angle": 0.0, "scale": 1.0, "dx": 0.0, "dy": 0.0, "sx": 0.0, "sy": 0.0, "offsets": (0.0,) * 8}
+    return (
+        {"u": 0.0, "v": 0.0}
+        if isinstance(t, RandomCrop)
+        else {
+            "angle": 0.0,
+            "scale": 1.0,
+            "dx": 0.0,
+            "dy": 0.0,
+            "sx": 0.0,
+            "sy": 0.0,
+            "offsets": (0.0,) * 8,
+        }
+    )
 
 
 def _array(value, cols: int, name: str) -> np.ndarray:
@@ -223,6 +283,11 @@ def text_pipeline(seed: int | None = 0, *, fused: bool = True) -> Pipeline:
     an offset in [0, W/4) x [0, H/4)."""
     from .transforms import Rotate
 
-    return Pipeline([Rotate(angle_range=(-30, 30)),
-                     RandomCrop(height=0.5, width=0.5, x_range=(0.0, 0.25), y_range=(0.0, 0.25))],
-                    seed=seed, fused=fused)
+    return Pipeline(
+        [
+            Rotate(angle_range=(-30, 30)),
+            RandomCrop(height=0.5, width=0.5, x_range=(0.0, 0.25), y_range=(0.0, 0.25)),
+        ],
+        seed=seed,
+        fused=fused,
+    )

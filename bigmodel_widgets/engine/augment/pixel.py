@@ -1,19 +1,28 @@
 """Pixel transforms: colour and texture changes on the warped output (float32 in [0, 1])."""
+
 from __future__ import annotations
 
 from . import functional as F
 from .base import PixelTransform, probability, setting
 from .base import uniform as _u
 
-__all__ = ["Brightness", "Contrast", "Gamma", "HueSaturation", "GaussianBlur", "GaussianNoise",
-           "Cutout"]
+__all__ = [
+    "Brightness",
+    "Contrast",
+    "Gamma",
+    "HueSaturation",
+    "GaussianBlur",
+    "GaussianNoise",
+    "Cutout",
+]
 
 
 class Brightness(PixelTransform):
     """Add a value drawn from ``brightness_range`` (in units of full scale)."""
 
-    brightness_range: tuple[float, float] = setting((-0.2, 0.2), "range", low=-1.0, high=1.0,
-                                      doc="value added, in units of full scale")
+    brightness_range: tuple[float, float] = setting(
+        (-0.2, 0.2), "range", low=-1.0, high=1.0, doc="value added, in units of full scale"
+    )
 
     def _sample_values(self, rng):
         return {"delta": _u(rng, self.brightness_range)}
@@ -26,8 +35,8 @@ class Contrast(PixelTransform):
     """Stretch (>1) or flatten (<1) the values around their mean."""
 
     contrast_range: tuple[float, float] = setting(
-        (0.8, 1.2), "range", low=0.0, high=5.0, slider=(0.0, 3.0),
-        doc="contrast factor")
+        (0.8, 1.2), "range", low=0.0, high=5.0, slider=(0.0, 3.0), doc="contrast factor"
+    )
 
     def _sample_values(self, rng):
         return {"factor": _u(rng, self.contrast_range)}
@@ -40,8 +49,8 @@ class Gamma(PixelTransform):
     """Raise values to a power: >1 darkens the mid-tones, <1 brightens them."""
 
     gamma_range: tuple[float, float] = setting(
-        (0.8, 1.25), "range", low=0.05, high=10.0, slider=(0.1, 4.0),
-        doc="gamma exponent")
+        (0.8, 1.25), "range", low=0.05, high=10.0, slider=(0.1, 4.0), doc="gamma exponent"
+    )
 
     def _sample_values(self, rng):
         return {"gamma": _u(rng, self.gamma_range)}
@@ -54,11 +63,11 @@ class HueSaturation(PixelTransform):
     """Turn the colour wheel and scale saturation (RGB and RGBA; gray images are left alone)."""
 
     hue_range: tuple[float, float] = setting(
-        (-10.0, 10.0), "range", low=-180.0, high=180.0, step=1.0,
-        doc="hue shift in degrees")
+        (-10.0, 10.0), "range", low=-180.0, high=180.0, step=1.0, doc="hue shift in degrees"
+    )
     saturation_range: tuple[float, float] = setting(
-        (0.8, 1.2), "range", low=0.0, high=5.0, slider=(0.0, 3.0),
-        doc="saturation factor")
+        (0.8, 1.2), "range", low=0.0, high=5.0, slider=(0.0, 3.0), doc="saturation factor"
+    )
 
     def _sample_values(self, rng):
         return {"hue": _u(rng, self.hue_range), "saturation": _u(rng, self.saturation_range)}
@@ -71,8 +80,8 @@ class GaussianBlur(PixelTransform):
     """Blur with a Gaussian kernel."""
 
     sigma_range: tuple[float, float] = setting(
-        (0.5, 1.5), "range", low=0.0, high=20.0, slider=(0.0, 8.0),
-        doc="blur sigma in pixels")
+        (0.5, 1.5), "range", low=0.0, high=20.0, slider=(0.0, 8.0), doc="blur sigma in pixels"
+    )
 
     def _sample_values(self, rng):
         return {"sigma": _u(rng, self.sigma_range)}
@@ -85,8 +94,13 @@ class GaussianNoise(PixelTransform):
     """Add Gaussian noise (seeded by the draw, so a replay adds the same noise)."""
 
     std_range: tuple[float, float] = setting(
-        (0.01, 0.05), "range", low=0.0, high=1.0, slider=(0.0, 0.5),
-        doc="noise standard deviation, in units of full scale")
+        (0.01, 0.05),
+        "range",
+        low=0.0,
+        high=1.0,
+        slider=(0.0, 0.5),
+        doc="noise standard deviation, in units of full scale",
+    )
 
     def _sample_values(self, rng):
         return {"std": _u(rng, self.std_range), "noise_seed": int(rng.integers(0, 2**31 - 1))}
@@ -102,12 +116,23 @@ class Cutout(PixelTransform):
 
     p: float = probability(0.5)
     holes_range: tuple[float, float] = setting(
-        (1.0, 3.0), "range", low=0.0, high=MAX_HOLES, step=1.0,
-        doc="number of holes (rounded)")
-    size_range: tuple[float, float] = setting((0.1, 0.25), "range", low=0.0, high=1.0,
-                                doc="hole side as a fraction of the shorter image side")
-    fill: float = setting(0.0, "number", low=0.0, high=1.0, step=0.05,
-                          doc="grey level of the holes, 0 black to 1 white")
+        (1.0, 3.0), "range", low=0.0, high=MAX_HOLES, step=1.0, doc="number of holes (rounded)"
+    )
+    size_range: tuple[float, float] = setting(
+        (0.1, 0.25),
+        "range",
+        low=0.0,
+        high=1.0,
+        doc="hole side as a fraction of the shorter image side",
+    )
+    fill: float = setting(
+        0.0,
+        "number",
+        low=0.0,
+        high=1.0,
+        step=0.05,
+        doc="grey level of the holes, 0 black to 1 white",
+    )
 
     def _sample_values(self, rng):
         lo, hi = int(round(self.holes_range[0])), int(round(self.holes_range[1]))
@@ -119,4 +144,3 @@ class Cutout(PixelTransform):
 
     def apply_pixels(self, image, draw):
         return F.cutout(image, draw.get("holes"), self.fill)
-

@@ -2,6 +2,7 @@
 
 The AugmentationPreview widget calls these; its tests compare the widget with them.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,7 +24,9 @@ def working_copy(image, side: int = 256) -> np.ndarray:
     k = side / max(h, w)
     if k >= 1:
         return image
-    out = cv2.resize(image, (max(2, round(w * k)), max(2, round(h * k))), interpolation=cv2.INTER_AREA)
+    out = cv2.resize(
+        image, (max(2, round(w * k)), max(2, round(h * k))), interpolation=cv2.INTER_AREA
+    )
     return out.reshape(out.shape[:2] + image.shape[2:])
 
 
@@ -34,9 +37,14 @@ def demo_annotations(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
     return box, kps
 
 
-def preview_samples(pipeline: Pipeline, image: np.ndarray, n: int, *,
-                    params: list[Params] | None = None,
-                    annotate: bool = False) -> tuple[list[Params], list]:
+def preview_samples(
+    pipeline: Pipeline,
+    image: np.ndarray,
+    n: int,
+    *,
+    params: list[Params] | None = None,
+    annotate: bool = False,
+) -> tuple[list[Params], list]:
     """Reseed-free: draw ``n`` params from ``pipeline`` (unless given) and apply each to ``image``.
 
     Returns (params, outputs); outputs are arrays, or Augmented records when ``annotate``.

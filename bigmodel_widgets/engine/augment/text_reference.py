@@ -4,6 +4,7 @@ It uses the global NumPy generator (not reproducible without ``np.random.seed``)
 half-size image, and leaves black corners from the rotation: the chapter notebook shows each.
 ``draws_for_seed`` replays its three draws so tests and the notebook can feed them to our engine.
 """
+
 from __future__ import annotations
 
 import functools
@@ -15,7 +16,7 @@ from .transforms import Draw
 
 __all__ = ["TEXT_SNIPPET", "augment_image", "draws_for_seed", "params_for_text_draws"]
 
-TEXT_SNIPPET = '''\
+TEXT_SNIPPET = """\
 import cv2
 import numpy as np
 
@@ -30,7 +31,7 @@ def augment_image(image):
     y = np.random.randint(0, h // 4)
     image = image[y:y + h // 2, x:x + w // 2]
     return image
-'''
+"""
 
 
 @functools.lru_cache(maxsize=1)
@@ -57,5 +58,9 @@ def params_for_text_draws(angle: float, x: int, y: int, h: int, w: int) -> Param
     """Params for :func:`text_pipeline` that reproduce the text's draws exactly."""
     if not (0 <= x < w // 4 and 0 <= y < h // 4):
         raise ValueError(f"x, y must lie in [0, {w // 4}) x [0, {h // 4}), got ({x}, {y})")
-    return Params((Draw.of("Rotate", {"angle": float(angle)}),
-                   Draw.of("RandomCrop", {"u": (x + 0.5) / (w // 4), "v": (y + 0.5) / (h // 4)})))
+    return Params(
+        (
+            Draw.of("Rotate", {"angle": float(angle)}),
+            Draw.of("RandomCrop", {"u": (x + 0.5) / (w // 4), "v": (y + 0.5) / (h // 4)}),
+        )
+    )

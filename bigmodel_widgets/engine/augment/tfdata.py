@@ -3,6 +3,7 @@
 The pipeline runs in NumPy/OpenCV via ``tf.numpy_function``, drawing from its own seeded
 generator, so ``model.fit(augment_dataset(ds, pipeline))`` sees fresh draws every epoch.
 """
+
 from __future__ import annotations
 
 from .. import backend

@@ -7,37 +7,63 @@ caches each point on disk. Nothing here imports TensorFlow until a function need
 Kept for one release: ``evaluate_tflite`` (now ``tflite_accuracy``) and ``cache_key`` (now
 ``point_key``; ``engine.cache.cache_key`` is the core's).
 """
+
 from .._aliases import module_aliases
 from .cache import ResultCache, check_record, point_key
 from .clustering import cluster
 from .experiment import CompressionConfig, measure_baseline, run_experiment, train_variant
 from .measure import (
-                      gzip_size,
-                      latency_us,
-                      layer_sparsity,
-                      tflite_accuracy,
-                      weight_histogram,
+    gzip_size,
+    latency_us,
+    layer_sparsity,
+    tflite_accuracy,
+    weight_histogram,
 )
 from .models import (
-                      CompressionSetup,
-                      Dataset,
-                      build_digits_cnn,
-                      clone,
-                      default_setup,
-                      digits_data,
-                      fingerprint,
+    CompressionSetup,
+    Dataset,
+    build_digits_cnn,
+    clone,
+    default_setup,
+    digits_data,
+    fingerprint,
 )
 from .pruning import prune
 from .quantization import QUANT_MODES, convert, quantize_aware
 from .sweep import Sweep, SweepSpec, default_spec, pareto_front, smallest_within
 
 __all__ = [
-    "CompressionConfig", "CompressionSetup", "Dataset", "QUANT_MODES", "ResultCache", "Sweep",
-    "SweepSpec", "build_digits_cnn", "check_record", "clone", "cluster", "convert",
-    "default_setup", "default_spec", "digits_data", "fingerprint",
-    "gzip_size", "latency_us", "layer_sparsity", "measure_baseline", "pareto_front",
-    "point_key", "prune", "quantize_aware", "run_experiment", "smallest_within",
-    "tflite_accuracy", "train_variant", "weight_histogram",
+    "CompressionConfig",
+    "CompressionSetup",
+    "Dataset",
+    "QUANT_MODES",
+    "ResultCache",
+    "Sweep",
+    "SweepSpec",
+    "build_digits_cnn",
+    "check_record",
+    "clone",
+    "cluster",
+    "convert",
+    "default_setup",
+    "default_spec",
+    "digits_data",
+    "fingerprint",
+    "gzip_size",
+    "latency_us",
+    "layer_sparsity",
+    "measure_baseline",
+    "pareto_front",
+    "point_key",
+    "prune",
+    "quantize_aware",
+    "run_experiment",
+    "smallest_within",
+    "tflite_accuracy",
+    "train_variant",
+    "weight_histogram",
 ]
 
-__getattr__ = module_aliases(__name__, {"evaluate_tflite": "tflite_accuracy", "cache_key": "point_key"})
+__getattr__ = module_aliases(
+    __name__, {"evaluate_tflite": "tflite_accuracy", "cache_key": "point_key"}
+)

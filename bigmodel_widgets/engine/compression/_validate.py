@@ -3,6 +3,7 @@
 Generic int and number checks are the core's (``engine/checks.py``); these add what only
 compression knows, and explain it before tfmot fails obscurely.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -57,8 +58,10 @@ def check_representative(x, input_shape, arg: str = "representative") -> np.ndar
     x = np.asarray(x)
     want = tuple(int(d) for d in input_shape[1:])
     if x.ndim != len(want) + 1 or tuple(x.shape[1:]) != want:
-        raise ValueError(f"{arg} must have shape (n, {', '.join(map(str, want))}) to match the "
-                         f"model input, got {x.shape}")
+        raise ValueError(
+            f"{arg} must have shape (n, {', '.join(map(str, want))}) to match the "
+            f"model input, got {x.shape}"
+        )
     if len(x) == 0:
         raise ValueError(f"{arg} must hold at least one sample")
     return x.astype(np.float32)

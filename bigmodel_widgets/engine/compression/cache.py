@@ -7,6 +7,7 @@ config, ``RECORD_VERSION``), it is written atomically, a prepared read-only cach
 a foreign or incomplete record) is noted in one line and reads as a miss, so the sweep
 recomputes that point and nothing else.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -23,7 +24,9 @@ from .._aliases import module_aliases
 __all__ = ["RECORD_VERSION", "ResultCache", "point_key", "check_record"]
 
 # Kept for one release (``engine.cache`` has the core's cache_key and FORMAT_VERSION).
-__getattr__ = module_aliases(__name__, {"cache_key": "point_key", "FORMAT_VERSION": "RECORD_VERSION"})
+__getattr__ = module_aliases(
+    __name__, {"cache_key": "point_key", "FORMAT_VERSION": "RECORD_VERSION"}
+)
 
 # Bump when the way records are computed changes, so old results are not reused.
 RECORD_VERSION = 1
@@ -33,17 +36,26 @@ _NAME, _SUFFIX = "point", ".json"
 
 # Every field a view or a benchmark reads from a record, with the type it must have.
 _FIELDS: dict[str, Any] = {
-    "label": str, "config": dict, "raw_bytes": numbers.Integral, "gzip_bytes": numbers.Integral,
-    "ratio": numbers.Real, "accuracy": numbers.Real, "acc_drop_pts": numbers.Real,
-    "latency_us": numbers.Real, "layer_sparsity": dict, "histogram": dict,
+    "label": str,
+    "config": dict,
+    "raw_bytes": numbers.Integral,
+    "gzip_bytes": numbers.Integral,
+    "ratio": numbers.Real,
+    "accuracy": numbers.Real,
+    "acc_drop_pts": numbers.Real,
+    "latency_us": numbers.Real,
+    "layer_sparsity": dict,
+    "histogram": dict,
 }
 
 
 def point_key(model_fingerprint: str, data_fingerprint: str, config: Mapping[str, Any]) -> str:
     """The cache key of one sweep point (hex): model, data, config and the record version."""
-    return cache.cache_key(kind="compression-sweep", version=RECORD_VERSION,
-                           parts={"model": model_fingerprint, "data": data_fingerprint,
-                                  "config": dict(config)})
+    return cache.cache_key(
+        kind="compression-sweep",
+        version=RECORD_VERSION,
+        parts={"model": model_fingerprint, "data": data_fingerprint, "config": dict(config)},
+    )
 
 
 def check_record(record: Any) -> dict:
@@ -106,8 +118,9 @@ class ResultCache:
         return os.path.join(backend.cache_dir(), _KIND)
 
     def _entry(self, key: str) -> _PointEntry:
-        return _PointEntry(kind=_KIND, key=_check_key(key), name=_NAME, suffix=_SUFFIX,
-                           root=self._root)
+        return _PointEntry(
+            kind=_KIND, key=_check_key(key), name=_NAME, suffix=_SUFFIX, root=self._root
+        )
 
     def path(self, key: str) -> str:
         """Where the point ``key`` is (or would be) written."""
@@ -117,10 +130,14 @@ class ResultCache:
 
     def get(self, key: str) -> dict | None:
         """The stored record, or None when absent or unreadable (noted in one line)."""
+
         def load(path: Path) -> dict:
             stored = cache.load_json(path)
-            if (not isinstance(stored, dict) or stored.get("key") != key
-                    or stored.get("version") != RECORD_VERSION):
+            if (
+                not isinstance(stored, dict)
+                or stored.get("key") != key
+                or stored.get("version") != RECORD_VERSION
+            ):
                 raise ValueError("not a sweep point stored under this key and record version")
             return check_record(stored.get("record"))
 
@@ -142,8 +159,11 @@ class ResultCache:
         folder = Path(self.root)
         if not folder.is_dir():
             return []
-        return [p for p in folder.iterdir() if p.name.startswith(f"{_NAME}-")
-                and p.name.endswith(_SUFFIX)]
+        return [
+            p
+            for p in folder.iterdir()
+            if p.name.startswith(f"{_NAME}-") and p.name.endswith(_SUFFIX)
+        ]
 
     def __len__(self) -> int:
         return len(self._files())

@@ -3,6 +3,7 @@
 Every experiment clones the base model first; the record's numbers all come from the
 converted ``.tflite`` run in the LiteRT interpreter.
 """
+
 from __future__ import annotations
 
 import time
@@ -27,31 +28,41 @@ class CompressionConfig:
     """What to do to the base model. ``sparsity=0``, ``clusters=0``, ``quant='none'`` = fp32 baseline."""
 
     sparsity: float = 0.0
-    schedule: str = "constant"        # pruning schedule: constant | polynomial
-    structure: str = "unstructured"   # unstructured | 2:4 (sparsity must then be 0.5)
-    clusters: int = 0                 # 0 = no clustering, else >= 2 centroids per kernel
-    init: str = "linear"              # centroid initialisation (TFMOT guide's choice; kmeans++ ok)
-    quant: str = "none"               # none | dynamic | float16 | int8 (TFLite converter)
-    qat: bool = False                 # quantization-aware training (needs quant='int8')
-    int8_io: bool = False             # int8 input/output tensors (needs quant='int8')
-    epochs: int = 2                   # fine-tuning epochs per training stage
+    schedule: str = "constant"  # pruning schedule: constant | polynomial
+    structure: str = "unstructured"  # unstructured | 2:4 (sparsity must then be 0.5)
+    clusters: int = 0  # 0 = no clustering, else >= 2 centroids per kernel
+    init: str = "linear"  # centroid initialisation (TFMOT guide's choice; kmeans++ ok)
+    quant: str = "none"  # none | dynamic | float16 | int8 (TFLite converter)
+    qat: bool = False  # quantization-aware training (needs quant='int8')
+    int8_io: bool = False  # int8 input/output tensors (needs quant='int8')
+    epochs: int = 2  # fine-tuning epochs per training stage
 
     def __post_init__(self):
         object.__setattr__(self, "sparsity", check_sparsity(self.sparsity))
         object.__setattr__(self, "clusters", check_clusters(self.clusters))
-        for name, allowed in (("schedule", SCHEDULES), ("structure", STRUCTURES), ("init", INITS),
-                              ("quant", QUANT_MODES)):
+        for name, allowed in (
+            ("schedule", SCHEDULES),
+            ("structure", STRUCTURES),
+            ("init", INITS),
+            ("quant", QUANT_MODES),
+        ):
             checks.one_of(getattr(self, name), name=name, choices=allowed)
         for name in ("qat", "int8_io"):
             checks.boolean(getattr(self, name), name=name)
         object.__setattr__(self, "epochs", checks.positive_int(self.epochs, name="epochs"))
         if self.structure == "2:4" and self.sparsity != 0.5:
-            raise ValueError("structure='2:4' prunes exactly half the weights: use sparsity=0.5, "
-                             f"got {self.sparsity}")
+            raise ValueError(
+                "structure='2:4' prunes exactly half the weights: use sparsity=0.5, "
+                f"got {self.sparsity}"
+            )
         if self.qat and self.quant != "int8":
-            raise ValueError(f"qat=True trains for int8: use quant='int8', got quant={self.quant!r}")
+            raise ValueError(
+                f"qat=True trains for int8: use quant='int8', got quant={self.quant!r}"
+            )
         if self.qat and self.clusters:
-            raise ValueError("qat with clustering is not supported here; use clusters=0 or qat=False")
+            raise ValueError(
+                "qat with clustering is not supported here; use clusters=0 or qat=False"
+            )
         if self.int8_io and self.quant != "int8":
             raise ValueError("int8_io=True needs quant='int8'")
 
@@ -60,9 +71,11 @@ class CompressionConfig:
         """A short name: ``prune80+dynamic``, ``cluster16``, ``qat-int8``, ``baseline`` ..."""
         parts = []
         if self.sparsity > 0:
-            parts.append(f"prune{round(self.sparsity * 100)}"
-                         + ("-2:4" if self.structure == "2:4" else "")
-                         + ("-poly" if self.schedule == "polynomial" else ""))
+            parts.append(
+                f"prune{round(self.sparsity * 100)}"
+                + ("-2:4" if self.structure == "2:4" else "")
+                + ("-poly" if self.schedule == "polynomial" else "")
+            )
         if self.clusters:
             parts.append(f"cluster{self.clusters}")
         if self.qat:
@@ -94,8 +107,14 @@ class CompressionConfig:
         return cls(**config)
 
 
-def train_variant(base, ds: Dataset, config: CompressionConfig, *, progress: Progress = None,
-                  stages: dict | None = None):
+def train_variant(
+    base,
+    ds: Dataset,
+    config: CompressionConfig,
+    *,
+    progress: Progress = None,
+    stages: dict | None = None,
+):
     """Prune -> cluster -> QAT as the config asks, each stage on a fresh clone.
 
     ``stages`` (a dict the caller keeps) memoizes finished stages, so a sweep prunes to 80 %
@@ -108,18 +127,37 @@ def train_variant(base, ds: Dataset, config: CompressionConfig, *, progress: Pro
     if config.sparsity > 0:
         key = ("prune", config.sparsity, config.schedule, config.structure, config.epochs)
         if key not in stages:
-            stages[key] = prune(base, ds, config.sparsity, kind=config.schedule,
-                                structure=config.structure, epochs=config.epochs, progress=progress)
+            stages[key] = prune(
+                base,
+                ds,
+                config.sparsity,
+                kind=config.schedule,
+                structure=config.structure,
+                epochs=config.epochs,
+                progress=progress,
+            )
         model = stages[key]
     if config.clusters:
         key = key + ("cluster", config.clusters, config.init, config.epochs)
         if key not in stages:
-            stages[key] = cluster(model, ds, config.clusters, init=config.init, epochs=config.epochs,
-                                  preserve_sparsity=config.sparsity > 0, progress=progress)
+            stages[key] = cluster(
+                model,
+                ds,
+                config.clusters,
+                init=config.init,
+                epochs=config.epochs,
+                preserve_sparsity=config.sparsity > 0,
+                progress=progress,
+            )
         model = stages[key]
     if config.qat:
-        model = quantize_aware(model, ds, epochs=config.epochs,
-                               preserve_sparsity=config.sparsity > 0, progress=progress)
+        model = quantize_aware(
+            model,
+            ds,
+            epochs=config.epochs,
+            preserve_sparsity=config.sparsity > 0,
+            progress=progress,
+        )
     return clone(base) if model is base else model
 
 
@@ -130,12 +168,21 @@ def _hist_limit(base) -> float:
 
 def measure_baseline(base, ds: Dataset, *, latency_repeats: int = 200) -> dict:
     """The fp32 reference every ratio and accuracy drop is measured against."""
-    return run_experiment(base, ds, CompressionConfig(), baseline={},
-                          latency_repeats=latency_repeats)
+    return run_experiment(
+        base, ds, CompressionConfig(), baseline={}, latency_repeats=latency_repeats
+    )
 
 
-def run_experiment(base, ds: Dataset, config: CompressionConfig, *, baseline: dict | None = None,
-                   trained=None, latency_repeats: int = 200, progress: Progress = None) -> dict:
+def run_experiment(
+    base,
+    ds: Dataset,
+    config: CompressionConfig,
+    *,
+    baseline: dict | None = None,
+    trained=None,
+    latency_repeats: int = 200,
+    progress: Progress = None,
+) -> dict:
     """Train (unless ``trained`` is given), convert, and measure one config.
 
     Returns ``{label, config, raw_bytes, gzip_bytes, ratio, accuracy, acc_drop_pts, latency_us,
@@ -148,10 +195,17 @@ def run_experiment(base, ds: Dataset, config: CompressionConfig, *, baseline: di
     t0 = time.perf_counter()
     if baseline is None:
         baseline = measure_baseline(base, ds, latency_repeats=latency_repeats)
-    model = trained if trained is not None else (
-        train_variant(base, ds, config, progress=progress) if config.trains else base)
-    blob = convert(model, config.quant, ds.representative() if config.quant == "int8" else None,
-                   int8_io=config.int8_io)
+    model = (
+        trained
+        if trained is not None
+        else (train_variant(base, ds, config, progress=progress) if config.trains else base)
+    )
+    blob = convert(
+        model,
+        config.quant,
+        ds.representative() if config.quant == "int8" else None,
+        int8_io=config.int8_io,
+    )
     gz = measure.gzip_size(blob)
     acc = measure.tflite_accuracy(blob, ds.x_test, ds.y_test)
     ref_gz = baseline.get("gzip_bytes", gz)

@@ -3,6 +3,7 @@
 Sizes are gzip bytes: sparsity and clustering only shrink a file once it is compressed
 (STACK.md). Accuracy is measured by running the .tflite itself, never the Keras model.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -13,14 +14,24 @@ import numpy as np
 from .. import checks, litert
 from .._aliases import module_aliases
 
-__all__ = ["gzip_size", "tflite_accuracy", "predict_tflite", "latency_us", "layer_sparsity",
-           "weight_histogram", "kernel_weights"]
+__all__ = [
+    "gzip_size",
+    "tflite_accuracy",
+    "predict_tflite",
+    "latency_us",
+    "layer_sparsity",
+    "weight_histogram",
+    "kernel_weights",
+]
 
 # Kept for one release: the interpreter factory is the core's one door now.
-__getattr__ = module_aliases(__name__, {
-    "interpreter": "bigmodel_widgets.engine.litert.interpreter",
-    "evaluate_tflite": "tflite_accuracy",
-})
+__getattr__ = module_aliases(
+    __name__,
+    {
+        "interpreter": "bigmodel_widgets.engine.litert.interpreter",
+        "evaluate_tflite": "tflite_accuracy",
+    },
+)
 
 
 def gzip_size(blob: bytes) -> int:
@@ -45,7 +56,7 @@ def predict_tflite(blob: bytes, x: np.ndarray, batch: int = 256) -> np.ndarray:
     results = []
     current = None
     for start in range(0, len(x), batch):
-        chunk = x[start:start + batch]
+        chunk = x[start : start + batch]
         if current != len(chunk):
             it.resize_tensor_input(inp["index"], [len(chunk), *inp["shape"][1:]])
             it.allocate_tensors()
@@ -64,7 +75,9 @@ def predict_tflite(blob: bytes, x: np.ndarray, batch: int = 256) -> np.ndarray:
 def tflite_accuracy(blob: bytes, x: np.ndarray, y: np.ndarray) -> float:
     """Top-1 accuracy of the converted model on (x, y), run in the interpreter."""
     if len(x) != len(y) or len(x) == 0:
-        raise ValueError(f"x and y must be non-empty and the same length, got {len(x)} and {len(y)}")
+        raise ValueError(
+            f"x and y must be non-empty and the same length, got {len(x)} and {len(y)}"
+        )
     return float(np.mean(np.argmax(predict_tflite(blob, x), axis=-1) == np.asarray(y)))
 
 
@@ -89,7 +102,9 @@ def kernel_weights(model) -> dict[str, np.ndarray]:
     """Layer name -> its kernel (the weights pruning and clustering act on; biases left out)."""
     out = {}
     for layer in model.layers:
-        inner = getattr(layer, "layer", layer)  # QAT wraps each layer: name it after the wrapped one
+        inner = getattr(
+            layer, "layer", layer
+        )  # QAT wraps each layer: name it after the wrapped one
         # Find the variable by name: inside a QAT wrapper ``inner.kernel`` is a symbolic tensor.
         for var in layer.weights:
             if var.name.rsplit("/", 1)[-1].split(":")[0] == "kernel":
@@ -113,6 +128,10 @@ def weight_histogram(model, bins: int = 61, limit: float | None = None) -> dict:
     if limit is None:
         limit = float(np.max(np.abs(flat))) if flat.size else 1.0
     counts, edges = np.histogram(flat, bins=bins, range=(-limit, limit))
-    return {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts],
-            "zeros": int(np.sum(flat == 0)), "total": int(flat.size),
-            "unique": {n: int(np.unique(k).size) for n, k in kernels.items()}}
+    return {
+        "edges": [float(e) for e in edges],
+        "counts": [int(c) for c in counts],
+        "zeros": int(np.sum(flat == 0)),
+        "total": int(flat.size),
+        "unique": {n: int(np.unique(k).size) for n, k in kernels.items()},
+    }

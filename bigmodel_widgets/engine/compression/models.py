@@ -5,6 +5,7 @@ every experiment works on a clone because tfmot wraps (and then trains) the base
 layers. The digits are the project's one MNIST-5k split (``engine/splits.py``), so accuracies
 here compare with chapters 2 and 5.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,8 +20,18 @@ from .. import backend, cache, checks, splits, training
 from ..training import Progress
 from ._validate import check_tf_keras_model
 
-__all__ = ["Dataset", "CompressionSetup", "digits_data", "build_digits_cnn", "clone",
-           "compile_for_training", "fit", "architecture", "fingerprint", "default_setup"]
+__all__ = [
+    "Dataset",
+    "CompressionSetup",
+    "digits_data",
+    "build_digits_cnn",
+    "clone",
+    "compile_for_training",
+    "fit",
+    "architecture",
+    "fingerprint",
+    "default_setup",
+]
 
 _BASE_VERSION = 1  # bump when the base model's training recipe changes
 _BATCH, _LEARNING_RATE = 64, 1e-3
@@ -36,10 +47,15 @@ class Dataset:
     y_test: np.ndarray
 
     def __post_init__(self):
-        for a, b, what in ((self.x_train, self.y_train, "train"), (self.x_test, self.y_test, "test")):
+        for a, b, what in (
+            (self.x_train, self.y_train, "train"),
+            (self.x_test, self.y_test, "test"),
+        ):
             if len(a) != len(b) or len(a) == 0:
-                raise ValueError(f"{what} images and labels must be non-empty and the same length, "
-                                 f"got {len(a)} and {len(b)}")
+                raise ValueError(
+                    f"{what} images and labels must be non-empty and the same length, "
+                    f"got {len(a)} and {len(b)}"
+                )
 
     def fingerprint(self) -> str:
         """A hash of the four arrays: the data part of every cache key."""
@@ -47,7 +63,7 @@ class Dataset:
 
     def representative(self, n: int = 100) -> np.ndarray:
         """The first ``n`` training images: the calibration set for full-int8 conversion."""
-        return self.x_train[:checks.positive_int(n, name="n")]
+        return self.x_train[: checks.positive_int(n, name="n")]
 
 
 @dataclass(eq=False)
@@ -63,8 +79,7 @@ def _optional_count(value, name: str) -> int | None:
     return None if value is None else checks.positive_int(value, name=name)
 
 
-def digits_data(*, n_train: int | None = None, n_test: int | None = None,
-                seed: int = 0) -> Dataset:
+def digits_data(*, n_train: int | None = None, n_test: int | None = None, seed: int = 0) -> Dataset:
     """The shared MNIST-5k split (80/20, balanced classes) with a channel axis.
 
     ``n_train``/``n_test`` keep the first images of each part (a quick run's subset).
@@ -72,8 +87,9 @@ def digits_data(*, n_train: int | None = None, n_test: int | None = None,
     n_train = _optional_count(n_train, "n_train")
     n_test = _optional_count(n_test, "n_test")
     x_train, y_train, x_test, y_test = splits.mnist5k_split(seed=seed).scaled()
-    return Dataset(x_train[:n_train, ..., None], y_train[:n_train],
-                   x_test[:n_test, ..., None], y_test[:n_test])
+    return Dataset(
+        x_train[:n_train, ..., None], y_train[:n_train], x_test[:n_test, ..., None], y_test[:n_test]
+    )
 
 
 def build_digits_cnn(input_shape=(28, 28, 1), classes: int = 10, seed: int = 0):
@@ -84,16 +100,25 @@ def build_digits_cnn(input_shape=(28, 28, 1), classes: int = 10, seed: int = 0):
     """
     keras = backend.keras()
     init = keras.initializers
-    return keras.Sequential([
-        keras.layers.InputLayer(input_shape),
-        keras.layers.Conv2D(16, 3, activation="relu", kernel_initializer=init.GlorotUniform(seed)),
-        keras.layers.MaxPooling2D(),
-        keras.layers.Conv2D(32, 3, activation="relu", kernel_initializer=init.GlorotUniform(seed + 1)),
-        keras.layers.MaxPooling2D(),
-        keras.layers.Flatten(),
-        keras.layers.Dense(128, activation="relu", kernel_initializer=init.GlorotUniform(seed + 2)),
-        keras.layers.Dense(classes, kernel_initializer=init.GlorotUniform(seed + 3)),
-    ], name="digits_cnn")
+    return keras.Sequential(
+        [
+            keras.layers.InputLayer(input_shape),
+            keras.layers.Conv2D(
+                16, 3, activation="relu", kernel_initializer=init.GlorotUniform(seed)
+            ),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(
+                32, 3, activation="relu", kernel_initializer=init.GlorotUniform(seed + 1)
+            ),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Flatten(),
+            keras.layers.Dense(
+                128, activation="relu", kernel_initializer=init.GlorotUniform(seed + 2)
+            ),
+            keras.layers.Dense(classes, kernel_initializer=init.GlorotUniform(seed + 3)),
+        ],
+        name="digits_cnn",
+    )
 
 
 def clone(base):
@@ -108,13 +133,22 @@ def clone(base):
 def compile_for_training(model, learning_rate: float = _LEARNING_RATE) -> None:
     """Adam + sparse cross-entropy on logits, the loss every compression stage fine-tunes with."""
     keras = backend.keras()
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
 
 
-def fit(model, ds: Dataset, *, epochs: int, batch_size: int = _BATCH, callbacks=(),
-        progress: Progress = None):
+def fit(
+    model,
+    ds: Dataset,
+    *,
+    epochs: int,
+    batch_size: int = _BATCH,
+    callbacks=(),
+    progress: Progress = None,
+):
     """Train on ``ds`` with a fixed seed; ``progress(done, total, logs)`` after each epoch."""
     epochs = checks.non_negative_int(epochs, name="epochs")
     if epochs == 0:
@@ -122,8 +156,15 @@ def fit(model, ds: Dataset, *, epochs: int, batch_size: int = _BATCH, callbacks=
     batch_size = checks.positive_int(batch_size, name="batch_size")
     training.set_seed(0)
     clock = training.training_clock(progress=progress, epochs=epochs)
-    model.fit(ds.x_train, ds.y_train, epochs=epochs, batch_size=batch_size, verbose=0,
-              shuffle=True, callbacks=[*callbacks, clock])
+    model.fit(
+        ds.x_train,
+        ds.y_train,
+        epochs=epochs,
+        batch_size=batch_size,
+        verbose=0,
+        shuffle=True,
+        callbacks=[*callbacks, clock],
+    )
     return model
 
 
@@ -163,8 +204,9 @@ def _load_base(path: Path):
     return model
 
 
-def default_setup(*, quick: bool = False, progress: Progress = None,
-                  epochs: int | None = None) -> CompressionSetup:
+def default_setup(
+    *, quick: bool = False, progress: Progress = None, epochs: int | None = None
+) -> CompressionSetup:
     """The chapter's base model trained on the MNIST-5k split (weights cached on disk).
 
     Full: 16 epochs on 4,000 digits (where held-out accuracy has plateaued). ``quick=True``:
@@ -182,9 +224,20 @@ def default_setup(*, quick: bool = False, progress: Progress = None,
         return fit(model, ds, epochs=epochs, progress=progress)
 
     outcome = cache.fetch_or_build(
-        kind="compression-base", version=_BASE_VERSION, name="digits-cnn", suffix=".weights.h5",
-        parts={"architecture": architecture(build_digits_cnn()), "data": ds.fingerprint(),
-               "epochs": epochs, "batch_size": _BATCH, "learning_rate": _LEARNING_RATE},
-        build=build, save=lambda model, path: model.save_weights(str(path)), load=_load_base,
-        progress=progress)
+        kind="compression-base",
+        version=_BASE_VERSION,
+        name="digits-cnn",
+        suffix=".weights.h5",
+        parts={
+            "architecture": architecture(build_digits_cnn()),
+            "data": ds.fingerprint(),
+            "epochs": epochs,
+            "batch_size": _BATCH,
+            "learning_rate": _LEARNING_RATE,
+        },
+        build=build,
+        save=lambda model, path: model.save_weights(str(path)),
+        load=_load_base,
+        progress=progress,
+    )
     return CompressionSetup(outcome.value, ds, "digits_cnn")

@@ -1,4 +1,5 @@
 """Quantization: quantization-aware training with tfmot, and TFLite post-training quantization."""
+
 from __future__ import annotations
 
 from .. import backend, checks
@@ -12,8 +13,16 @@ __all__ = ["QUANT_MODES", "quantize_aware", "convert"]
 QUANT_MODES = ("none", "dynamic", "float16", "int8")
 
 
-def quantize_aware(base, ds: Dataset, *, epochs: int = 1, preserve_sparsity: bool = False,
-                   batch_size: int = 64, learning_rate: float = 1e-4, progress: Progress = None):
+def quantize_aware(
+    base,
+    ds: Dataset,
+    *,
+    epochs: int = 1,
+    preserve_sparsity: bool = False,
+    batch_size: int = 64,
+    learning_rate: float = 1e-4,
+    progress: Progress = None,
+):
     """QAT on a clone of ``base``: fake-quant ops learn int8 ranges during fine-tuning.
 
     With ``preserve_sparsity`` the pruning-preserving scheme keeps pruned zeros at zero
@@ -56,7 +65,7 @@ def convert(model, mode: str = "none", representative=None, *, int8_io: bool = F
 
         def samples():
             for i in range(len(rep)):
-                yield [rep[i:i + 1]]
+                yield [rep[i : i + 1]]
 
         converter.representative_dataset = samples
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]

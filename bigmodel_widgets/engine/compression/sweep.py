@@ -6,6 +6,7 @@ interrupt) keeps what it finished and the next run resumes. Observers registered
 ``observe`` see each record as an action lands it (a widget redraws its plot from them);
 lookups never call them, and ``observe`` returns the way to stop.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -43,11 +44,21 @@ class SweepSpec:
 
     def configs(self) -> list[CompressionConfig]:
         out = []
-        for s, k, q, qat in itertools.product(self.sparsities, self.clusters, self.quant_modes, self.qat):
+        for s, k, q, qat in itertools.product(
+            self.sparsities, self.clusters, self.quant_modes, self.qat
+        ):
             if qat and (q != "int8" or k):
                 continue  # QAT only makes sense for int8 and is not combined with clustering here
-            out.append(CompressionConfig(sparsity=s, clusters=k, quant=q, qat=qat,
-                                         epochs=self.epochs, schedule=self.schedule))
+            out.append(
+                CompressionConfig(
+                    sparsity=s,
+                    clusters=k,
+                    quant=q,
+                    qat=qat,
+                    epochs=self.epochs,
+                    schedule=self.schedule,
+                )
+            )
         return out
 
     def to_config(self) -> dict:
@@ -67,8 +78,13 @@ def default_spec(*, quick: bool = False) -> SweepSpec:
     The caller decides ``quick`` (the notebook passes its ``QUICK`` flag, the CLI its --quick).
     """
     if checks.boolean(quick, name="quick"):
-        return SweepSpec(sparsities=(0.0, 0.5, 0.8), clusters=(0,), quant_modes=("none", "dynamic"),
-                         qat=(False,), epochs=1)
+        return SweepSpec(
+            sparsities=(0.0, 0.5, 0.8),
+            clusters=(0,),
+            quant_modes=("none", "dynamic"),
+            qat=(False,),
+            epochs=1,
+        )
     return SweepSpec()
 
 
@@ -83,8 +99,14 @@ class Sweep:
     ``records`` (computed now, or read from the disk cache during the action).
     """
 
-    def __init__(self, setup: CompressionSetup, spec: SweepSpec | None = None, *,
-                 cache: ResultCache | None = None, latency_repeats: int = 200):
+    def __init__(
+        self,
+        setup: CompressionSetup,
+        spec: SweepSpec | None = None,
+        *,
+        cache: ResultCache | None = None,
+        latency_repeats: int = 200,
+    ):
         if not isinstance(setup, CompressionSetup):
             raise TypeError(f"setup must be a CompressionSetup, got {type(setup).__name__}")
         if spec is not None and not isinstance(spec, SweepSpec):
@@ -163,8 +185,14 @@ class Sweep:
         return list(self.records.values())
 
     # ---- actions ---------------------------------------------------------------------------
-    def compute(self, config: CompressionConfig, *, progress: Progress = None, trained=None,
-                train_seconds: float = 0.0) -> dict:
+    def compute(
+        self,
+        config: CompressionConfig,
+        *,
+        progress: Progress = None,
+        trained=None,
+        train_seconds: float = 0.0,
+    ) -> dict:
         """The record for ``config``: from the cache, or trained + measured now and cached.
 
         ``trained``: a model already trained for this config (its training took
@@ -180,8 +208,14 @@ class Sweep:
         t0 = time.perf_counter()
         if trained is None and config.trains:
             trained = train_variant(self.setup.base, self.setup.data, config, progress=progress)
-        record = run_experiment(self.setup.base, self.setup.data, config, baseline=baseline,
-                                trained=trained, latency_repeats=self.latency_repeats)
+        record = run_experiment(
+            self.setup.base,
+            self.setup.data,
+            config,
+            baseline=baseline,
+            trained=trained,
+            latency_repeats=self.latency_repeats,
+        )
         record["seconds"] = time.perf_counter() - t0 + train_seconds
         self.cache.put(self.key(config), record)
         self.computed += 1
@@ -193,8 +227,9 @@ class Sweep:
         A KeyboardInterrupt stops the sweep: finished points are already on disk and in
         ``records``; it is re-raised so the caller knows the sweep is incomplete.
         """
-        configs = [self.baseline_config] + [c for c in self.spec.configs()
-                                            if c != self.baseline_config]
+        configs = [self.baseline_config] + [
+            c for c in self.spec.configs() if c != self.baseline_config
+        ]
         total = len(configs)
         # Trained models live for this run only: one per variant, and shared pipeline stages.
         models: dict[CompressionConfig, tuple] = {}
@@ -214,8 +249,14 @@ class Sweep:
                 model, train_s = models[variant] if config.trains else (None, 0.0)
                 self.compute(config, trained=model, train_seconds=train_s)
             if progress is not None:
-                progress(done, total, {"ratio": self.records[config]["ratio"],
-                                       "accuracy": self.records[config]["accuracy"]})
+                progress(
+                    done,
+                    total,
+                    {
+                        "ratio": self.records[config]["ratio"],
+                        "accuracy": self.records[config]["accuracy"],
+                    },
+                )
         return [self.records[c] for c in configs]
 
 

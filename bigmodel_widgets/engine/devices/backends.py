@@ -4,20 +4,26 @@ reading (a dict of :class:`Snapshot` fields plus ``notes``); the sampler merges 
 
 A backend never reports 0 for what it cannot read: it leaves the field NA and adds a note.
 """
+
 from __future__ import annotations
 
 import os
 import sys
 import time
-from typing import Optional
 
 import numpy as np
 
 from ..checks import non_negative_int, positive_int
 from .snapshot import NA, GPUSample
 
-__all__ = ["Backend", "PsutilBackend", "NvmlBackend", "TensorFlowBackend", "FakeBackend",
-           "default_backends"]
+__all__ = [
+    "Backend",
+    "PsutilBackend",
+    "NvmlBackend",
+    "TensorFlowBackend",
+    "FakeBackend",
+    "default_backends",
+]
 
 
 class Backend:
@@ -68,7 +74,9 @@ class PsutilBackend(Backend):
         per_core = []
         for before, after in zip(self._times, times):
             (b0, t0), (b1, t1) = self._busy_total(before), self._busy_total(after)
-            per_core.append(NA if t1 - t0 <= 0 else min(100.0, max(0.0, 100.0 * (b1 - b0) / (t1 - t0))))
+            per_core.append(
+                NA if t1 - t0 <= 0 else min(100.0, max(0.0, 100.0 * (b1 - b0) / (t1 - t0)))
+            )
         self._times, self._last = times, now
         if all(v is NA for v in per_core):
             return (), ("CPU % not available: no CPU time elapsed in the window",)
@@ -80,11 +88,14 @@ class PsutilBackend(Backend):
         per_core, notes = self._cpu()
         real = [v for v in per_core if v is not NA]
         vm = self._psutil.virtual_memory()
-        return {"cpu_percent": float(np.mean(real)) if real else NA,
-                "cpu_per_core": per_core, "notes": notes,
-                "ram_used_bytes": int(vm.total - vm.available),
-                "ram_total_bytes": int(vm.total),
-                "process_rss_bytes": int(self._proc.memory_info().rss)}
+        return {
+            "cpu_percent": float(np.mean(real)) if real else NA,
+            "cpu_per_core": per_core,
+            "notes": notes,
+            "ram_used_bytes": int(vm.total - vm.available),
+            "ram_total_bytes": int(vm.total),
+            "process_rss_bytes": int(self._proc.memory_info().rss),
+        }
 
 
 class NvmlBackend(Backend):
@@ -109,8 +120,9 @@ class NvmlBackend(Backend):
             self._nvml = nvml
         try:
             nvml.nvmlInit()
-            self._handles = [nvml.nvmlDeviceGetHandleByIndex(i)
-                             for i in range(nvml.nvmlDeviceGetCount())]
+            self._handles = [
+                nvml.nvmlDeviceGetHandleByIndex(i) for i in range(nvml.nvmlDeviceGetCount())
+            ]
             self._names = [self._text(nvml.nvmlDeviceGetName(h)) for h in self._handles]
             self.driver = self._text(nvml.nvmlSystemGetDriverVersion())
         except Exception as exc:  # NVMLError when there is no driver; shown as a note
@@ -144,11 +156,18 @@ class NvmlBackend(Backend):
                 failed.append(f"GPU {i}: NVML read failed: {exc}")
                 gpus.append(GPUSample(index=i, name=self._names[i], source="nvml"))
                 continue
-            gpus.append(GPUSample(
-                index=i, name=self._names[i], source="nvml", util_percent=float(util),
-                mem_used_bytes=int(mem.used), mem_total_bytes=int(mem.total),
-                temperature_c=self._metric(nv.nvmlDeviceGetTemperature, h, 0),  # 0 = GPU sensor
-                power_w=self._metric(nv.nvmlDeviceGetPowerUsage, h, scale=1e-3)))
+            gpus.append(
+                GPUSample(
+                    index=i,
+                    name=self._names[i],
+                    source="nvml",
+                    util_percent=float(util),
+                    mem_used_bytes=int(mem.used),
+                    mem_total_bytes=int(mem.total),
+                    temperature_c=self._metric(nv.nvmlDeviceGetTemperature, h, 0),  # 0 = GPU sensor
+                    power_w=self._metric(nv.nvmlDeviceGetPowerUsage, h, scale=1e-3),
+                )
+            )
         return {"gpus": tuple(gpus), "notes": tuple(failed)}
 
     def close(self) -> None:
@@ -179,9 +198,14 @@ class TensorFlowBackend(Backend):
             out = []
             for i, _ in enumerate(gpus):
                 info = tf.config.experimental.get_memory_info(f"GPU:{i}")
-                out.append(GPUSample(index=i, source="tensorflow",
-                                     tf_mem_current_bytes=int(info["current"]),
-                                     tf_mem_peak_bytes=int(info["peak"])))
+                out.append(
+                    GPUSample(
+                        index=i,
+                        source="tensorflow",
+                        tf_mem_current_bytes=int(info["current"]),
+                        tf_mem_peak_bytes=int(info["peak"]),
+                    )
+                )
             return {"gpus": tuple(out)}
         except Exception as exc:  # e.g. a GPU TF hides via CUDA_VISIBLE_DEVICES
             return {"notes": (f"TensorFlow GPU memory not available: {exc}",)}
@@ -198,13 +222,25 @@ class FakeBackend(Backend):
 
     name = "fake"
 
-    def __init__(self, *, cores: int = 4, gpus: int = 0, seed: int = 0,
-                 fail_after: Optional[int] = None, gpu_fail_after: Optional[int] = None,
-                 missing: frozenset | set = frozenset(), nvml_missing: bool = False):
+    def __init__(
+        self,
+        *,
+        cores: int = 4,
+        gpus: int = 0,
+        seed: int = 0,
+        fail_after: int | None = None,
+        gpu_fail_after: int | None = None,
+        missing: frozenset | set = frozenset(),
+        nvml_missing: bool = False,
+    ):
         cores = positive_int(cores, name="cores")
         gpus = non_negative_int(gpus, name="gpus")
         self.cores, self.n_gpus, self.fail_after = cores, gpus, fail_after
-        self.gpu_fail_after, self.missing, self.nvml_missing = gpu_fail_after, set(missing), nvml_missing
+        self.gpu_fail_after, self.missing, self.nvml_missing = (
+            gpu_fail_after,
+            set(missing),
+            nvml_missing,
+        )
         self._rng = np.random.default_rng(seed)
         self.reads = 0
         self.closed = False
@@ -214,9 +250,14 @@ class FakeBackend(Backend):
         if self.fail_after is not None and self.reads > self.fail_after:
             raise RuntimeError(f"fake backend failed on read {self.reads}")
         per_core = tuple(float(v) for v in np.round(self._rng.uniform(0, 100, self.cores), 1))
-        out: dict = {"cpu_percent": float(np.mean(per_core)), "cpu_per_core": per_core,
-                     "ram_used_bytes": 6 * 2**30, "ram_total_bytes": 16 * 2**30,
-                     "process_rss_bytes": 300 * 2**20 + self.reads * 2**20, "notes": ()}
+        out: dict = {
+            "cpu_percent": float(np.mean(per_core)),
+            "cpu_per_core": per_core,
+            "ram_used_bytes": 6 * 2**30,
+            "ram_total_bytes": 16 * 2**30,
+            "process_rss_bytes": 300 * 2**20 + self.reads * 2**20,
+            "notes": (),
+        }
         notes = []
         if self.nvml_missing:
             notes.append("NVML not available: fake backend without a driver")
@@ -229,10 +270,18 @@ class FakeBackend(Backend):
                 notes.append(f"GPU {i}: NVML read failed: fake failure")
                 gpus.append(GPUSample(index=i, name=f"Fake GPU {i}", source="fake"))
                 continue
-            gpus.append(GPUSample(index=i, name=f"Fake GPU {i}", source="fake",
-                                  util_percent=float(self._rng.integers(0, 101)),
-                                  mem_used_bytes=int(self._rng.integers(1, 8)) * 2**30,
-                                  mem_total_bytes=16 * 2**30, temperature_c=55.0, power_w=120.5))
+            gpus.append(
+                GPUSample(
+                    index=i,
+                    name=f"Fake GPU {i}",
+                    source="fake",
+                    util_percent=float(self._rng.integers(0, 101)),
+                    mem_used_bytes=int(self._rng.integers(1, 8)) * 2**30,
+                    mem_total_bytes=16 * 2**30,
+                    temperature_c=55.0,
+                    power_w=120.5,
+                )
+            )
         out["gpus"], out["notes"] = tuple(gpus), tuple(notes)
         for key in self.missing:
             out[key] = () if key == "cpu_per_core" else NA

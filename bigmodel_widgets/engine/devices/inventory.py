@@ -2,6 +2,7 @@
 
 Never raises for missing hardware: each part says "not available" with a reason.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,12 +31,17 @@ def _tensorflow(initialise: bool) -> dict:
     from .. import backend
 
     tf = backend.tf()
-    out = {"available": True, "version": tf.__version__,
-           "physical": [{"name": d.name, "type": d.device_type}
-                        for d in tf.config.list_physical_devices()]}
+    out = {
+        "available": True,
+        "version": tf.__version__,
+        "physical": [
+            {"name": d.name, "type": d.device_type} for d in tf.config.list_physical_devices()
+        ],
+    }
     # Listing logical devices initialises TF's runtime: after that the CPU can't be split.
-    out["logical"] = [{"name": d.name, "type": d.device_type}
-                      for d in tf.config.list_logical_devices()]
+    out["logical"] = [
+        {"name": d.name, "type": d.device_type} for d in tf.config.list_logical_devices()
+    ]
     return out
 
 
@@ -68,8 +74,12 @@ def inventory(tensorflow: bool = True, nvml=None) -> dict:
     except ImportError:
         ram, physical = None, None
     return {
-        "cpu": {"model": cpu_model(), "physical_cores": physical,
-                "logical_cores": os.cpu_count(), "ram_total_bytes": ram},
+        "cpu": {
+            "model": cpu_model(),
+            "physical_cores": physical,
+            "logical_cores": os.cpu_count(),
+            "ram_total_bytes": ram,
+        },
         "tensorflow": _tensorflow(tensorflow),
         "nvml": _nvml(nvml),
     }

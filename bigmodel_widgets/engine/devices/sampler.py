@@ -5,12 +5,13 @@ Sampling (backends), scheduling (this thread) and rendering (whoever subscribes)
 The thread is a daemon, stops on ``stop()``/``close()``/leaving ``with``, and a backend or
 callback that raises is recorded in the snapshot's notes / ``errors``, never kills the loop.
 """
+
 from __future__ import annotations
 
 import threading
 import time
 from collections import deque
-from typing import Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
 
 from ..checks import number_in_range, positive_int
 from .backends import Backend, default_backends
@@ -29,8 +30,13 @@ def check_interval(interval: float) -> float:
 class Sampler:
     """``Sampler(backends, interval=0.5, history=240)``; ``start()``/``stop()`` or ``with``."""
 
-    def __init__(self, backends: Optional[Iterable[Backend]] = None, *, interval: float = 0.5,
-                 history: int = 240):
+    def __init__(
+        self,
+        backends: Iterable[Backend] | None = None,
+        *,
+        interval: float = 0.5,
+        history: int = 240,
+    ):
         history = positive_int(history, name="history")
         self._interval = check_interval(interval)
         self.backends = list(default_backends() if backends is None else backends)
@@ -43,7 +49,7 @@ class Sampler:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._paused = False
-        self._thread: Optional[threading.Thread] = None
+        self._thread: threading.Thread | None = None
         self.errors: deque[str] = deque(maxlen=20)  # callback failures, newest last
 
     # --- configuration -------------------------------------------------------------------
@@ -80,8 +86,14 @@ class Sampler:
             try:
                 readings.append(backend.read())
             except Exception as exc:  # a dying backend: its metrics stay NA, the note says why
-                readings.append({"notes": (f"{getattr(backend, 'name', type(backend).__name__)} "
-                                           f"failed: {type(exc).__name__}: {exc}",)})
+                readings.append(
+                    {
+                        "notes": (
+                            f"{getattr(backend, 'name', type(backend).__name__)} "
+                            f"failed: {type(exc).__name__}: {exc}",
+                        )
+                    }
+                )
         snap = merge(time.time(), time.monotonic(), readings)
         with self._lock:
             self._history.append(snap)
@@ -98,7 +110,7 @@ class Sampler:
             return list(self._history)
 
     @property
-    def latest(self) -> Optional[Snapshot]:
+    def latest(self) -> Snapshot | None:
         with self._lock:
             return self._history[-1] if self._history else None
 
@@ -122,7 +134,7 @@ class Sampler:
         self._paused = False
         self._wake.set()
 
-    def start(self) -> "Sampler":
+    def start(self) -> Sampler:
         if self.running:
             return self
         self._stop.clear()
@@ -156,7 +168,7 @@ class Sampler:
             if self._wake.wait(max(0.0, next_t - time.monotonic())):
                 next_t = time.monotonic()  # woken by stop/resume/new interval
 
-    def __enter__(self) -> "Sampler":
+    def __enter__(self) -> Sampler:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -164,5 +176,7 @@ class Sampler:
 
     def __repr__(self) -> str:
         state = "paused" if self._paused else ("running" if self.running else "stopped")
-        return (f"Sampler({state}, interval={self._interval}s, "
-                f"{len(self._history)}/{self._history.maxlen} snapshots)")
+        return (
+            f"Sampler({state}, interval={self._interval}s, "
+            f"{len(self._history)}/{self._history.maxlen} snapshots)"
+        )

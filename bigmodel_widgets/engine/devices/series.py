@@ -2,9 +2,10 @@
 
 Panels hold plain lists; an unreadable value is ``None`` (a gap), never 0.
 """
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .snapshot import Snapshot, as_number
 
@@ -27,18 +28,43 @@ def to_series(history: Sequence[Snapshot], per_core: bool = True) -> dict:
     if per_core:
         n_cores = max(len(s.cpu_per_core) for s in history)
         for c in range(n_cores):
-            cpu_lines.append(_line(f"core {c}", [
-                as_number(s.cpu_per_core[c]) if c < len(s.cpu_per_core) else None for s in history]))
+            cpu_lines.append(
+                _line(
+                    f"core {c}",
+                    [
+                        as_number(s.cpu_per_core[c]) if c < len(s.cpu_per_core) else None
+                        for s in history
+                    ],
+                )
+            )
     panels = [
         {"title": "CPU", "unit": "%", "ymax": 100, "lines": cpu_lines},
-        {"title": "RAM", "unit": "%", "ymax": 100,
-         "lines": [_line("used", [as_number(s.ram_percent) for s in history])]},
-        {"title": "this process", "unit": "MiB", "ymax": None,
-         "lines": [_line("resident", [None if as_number(s.process_rss_bytes) is None
-                                      else round(s.process_rss_bytes / _MIB, 1) for s in history])]},
+        {
+            "title": "RAM",
+            "unit": "%",
+            "ymax": 100,
+            "lines": [_line("used", [as_number(s.ram_percent) for s in history])],
+        },
+        {
+            "title": "this process",
+            "unit": "MiB",
+            "ymax": None,
+            "lines": [
+                _line(
+                    "resident",
+                    [
+                        None
+                        if as_number(s.process_rss_bytes) is None
+                        else round(s.process_rss_bytes / _MIB, 1)
+                        for s in history
+                    ],
+                )
+            ],
+        },
     ]
     n_gpus = max(len(s.gpus) for s in history)
     if n_gpus:
+
         def per_gpu(attr):
             out = []
             for i in range(n_gpus):
@@ -48,10 +74,13 @@ def to_series(history: Sequence[Snapshot], per_core: bool = True) -> dict:
                     vals.append(None if g is None else as_number(getattr(g, attr)))
                 out.append(_line(f"GPU {i}", vals))
             return out
-        panels.append({"title": "GPU utilisation", "unit": "%", "ymax": 100,
-                       "lines": per_gpu("util_percent")})
-        panels.append({"title": "GPU memory", "unit": "%", "ymax": 100,
-                       "lines": per_gpu("mem_percent")})
+
+        panels.append(
+            {"title": "GPU utilisation", "unit": "%", "ymax": 100, "lines": per_gpu("util_percent")}
+        )
+        panels.append(
+            {"title": "GPU memory", "unit": "%", "ymax": 100, "lines": per_gpu("mem_percent")}
+        )
     return {"t": t, "panels": panels}
 
 
@@ -62,7 +91,9 @@ def gpu_status(snapshot: Snapshot | None) -> str:
     if snapshot.gpus:
         names = ", ".join(f"{g.index}: {g.name}" for g in snapshot.gpus)
         failed = [n for n in snapshot.notes if "failed" in n]
-        return f"{len(snapshot.gpus)} GPU(s): {names}" + (f" — {'; '.join(failed)}" if failed else "")
+        return f"{len(snapshot.gpus)} GPU(s): {names}" + (
+            f" — {'; '.join(failed)}" if failed else ""
+        )
     for note in snapshot.notes:
         if note.startswith("NVML not available") or note.startswith("nvml failed"):
             return note

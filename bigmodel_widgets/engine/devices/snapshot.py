@@ -3,11 +3,12 @@
 A metric that cannot be read is ``NA``, never 0: ``NA`` is falsy, prints as ``n/a`` and turns
 into ``None`` (a gap in a chart, ``null`` in JSON) through :func:`as_number`.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any, Union
+from typing import Any
 
 __all__ = ["NA", "NotAvailable", "is_na", "as_number", "GPUSample", "Snapshot", "merge"]
 
@@ -35,7 +36,7 @@ class NotAvailable:
 
 
 NA = NotAvailable()
-Metric = Union[float, int, NotAvailable]
+Metric = float | int | NotAvailable
 
 
 def is_na(value: Any) -> bool:
@@ -79,16 +80,17 @@ class GPUSample:
     def to_dict(self) -> dict:
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}
         out["mem_percent"] = self.mem_percent
-        return {k: (as_number(v) if k not in ("index", "name", "source") else v)
-                for k, v in out.items()}
+        return {
+            k: (as_number(v) if k not in ("index", "name", "source") else v) for k, v in out.items()
+        }
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """Everything one sampling tick read. ``notes`` explain each NA (e.g. "NVML not available")."""
 
-    time: float                     # time.time(), for people
-    monotonic: float                # time.monotonic(), for intervals
+    time: float  # time.time(), for people
+    monotonic: float  # time.monotonic(), for intervals
     cpu_percent: Metric = NA
     cpu_per_core: tuple = ()
     ram_used_bytes: Metric = NA
@@ -103,7 +105,8 @@ class Snapshot:
 
     def to_dict(self) -> dict:
         return {
-            "time": self.time, "monotonic": self.monotonic,
+            "time": self.time,
+            "monotonic": self.monotonic,
             "cpu_percent": as_number(self.cpu_percent),
             "cpu_per_core": [as_number(v) for v in self.cpu_per_core],
             "ram_used_bytes": as_number(self.ram_used_bytes),
@@ -134,11 +137,20 @@ def merge(time_s: float, monotonic_s: float, readings: list[dict]) -> Snapshot:
                     if old is None:
                         gpus[g.index] = g
                     else:
-                        update = {k: getattr(g, k) for k in g.__dataclass_fields__
-                                  if k not in ("index", "source") and not is_na(getattr(g, k))
-                                  and not (k == "name" and getattr(g, k) == "n/a")}
+                        update = {
+                            k: getattr(g, k)
+                            for k in g.__dataclass_fields__
+                            if k not in ("index", "source")
+                            and not is_na(getattr(g, k))
+                            and not (k == "name" and getattr(g, k) == "n/a")
+                        }
                         gpus[g.index] = replace(old, **update)
             elif key not in fields or is_na(fields[key]):
                 fields[key] = value
-    return Snapshot(time=time_s, monotonic=monotonic_s,
-                    gpus=tuple(gpus[i] for i in sorted(gpus)), notes=tuple(notes), **fields)
+    return Snapshot(
+        time=time_s,
+        monotonic=monotonic_s,
+        gpus=tuple(gpus[i] for i in sorted(gpus)),
+        notes=tuple(notes),
+        **fields,
+    )

@@ -2,6 +2,7 @@
 
 ``python -m bigmodel_widgets.engine.parallel._child '{"job": ..., "kwargs": {...}}'``
 """
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ child into a clear error instead of a hang. Shared by run_isolated and the multi
 A child speaks by printing lines ``BMW-JSON {...}``: ``{"kind": "progress", ...}`` or
 ``{"kind": "result", "value": ...}``. Anything else on stdout/stderr is kept as its log tail.
 """
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -16,8 +17,8 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 from urllib.parse import unquote, urlparse
 
 from ..checks import number_in_range
@@ -46,7 +47,9 @@ def _installed_here(pkg_dir: Path) -> bool:
         if init.is_file() and init.resolve().parent == pkg_dir:
             return True
         url = json.loads(dist.read_text("direct_url.json") or "{}")
-        editable = url.get("dir_info", {}).get("editable") and url.get("url", "").startswith("file:")
+        editable = url.get("dir_info", {}).get("editable") and url.get("url", "").startswith(
+            "file:"
+        )
         if editable and Path(unquote(urlparse(url["url"]).path)).resolve() == pkg_dir.parent:
             return True
     return False
@@ -63,7 +66,7 @@ def import_root(env: dict | None = None) -> str | None:
     return None if _installed_here(_PKG_DIR) else root
 
 
-def child_env(extra: Optional[dict] = None) -> dict:
+def child_env(extra: dict | None = None) -> dict:
     """This process's environment for a child, plus ``extra``; PYTHONPATH gains the checkout
     only when the package is not installed (see :func:`import_root`)."""
     env = dict(os.environ)
@@ -79,7 +82,7 @@ def _pump(stream, index: int, q: queue.Queue, tail: deque) -> None:
     for line in iter(stream.readline, ""):
         if line.startswith(PREFIX):
             try:
-                q.put((index, json.loads(line[len(PREFIX):])))
+                q.put((index, json.loads(line[len(PREFIX) :])))
                 continue
             except json.JSONDecodeError:  # a garbled message is logged like any other line
                 pass
@@ -98,9 +101,13 @@ def _kill(procs) -> None:
             pass
 
 
-def run_children(payloads: list[dict], envs: list[dict], timeout_s: float,
-                 on_message: Optional[Callable[[int, dict], None]] = None,
-                 what: str = "worker") -> list:
+def run_children(
+    payloads: list[dict],
+    envs: list[dict],
+    timeout_s: float,
+    on_message: Callable[[int, dict], None] | None = None,
+    what: str = "worker",
+) -> list:
     """Start one ``python -m bigmodel_widgets.engine.parallel._child`` per payload; return each
     child's result value. Raises WorkerError when a child fails, TimeoutError after
     ``timeout_s``; either way every child is killed before returning (also on KeyboardInterrupt).
@@ -114,13 +121,26 @@ def run_children(payloads: list[dict], envs: list[dict], timeout_s: float,
             # -P: the child's working folder is not put on sys.path, so it imports the package
             # its interpreter has installed (or the checkout child_env named), never a stray copy.
             p = subprocess.Popen(
-                [sys.executable, "-P", "-m", "bigmodel_widgets.engine.parallel._child",
-                 json.dumps(payload)],
-                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                stdin=subprocess.DEVNULL)
+                [
+                    sys.executable,
+                    "-P",
+                    "-m",
+                    "bigmodel_widgets.engine.parallel._child",
+                    json.dumps(payload),
+                ],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                stdin=subprocess.DEVNULL,
+            )
             tail: deque = deque(maxlen=40)
-            t = threading.Thread(target=_pump, args=(p.stdout, i, q, tail), daemon=True,
-                                 name=f"bmw-{what}-{i}-reader")
+            t = threading.Thread(
+                target=_pump,
+                args=(p.stdout, i, q, tail),
+                daemon=True,
+                name=f"bmw-{what}-{i}-reader",
+            )
             t.start()
             procs.append(p), tails.append(tail), pumps.append(t)
         deadline = time.monotonic() + timeout_s
@@ -138,8 +158,10 @@ def run_children(payloads: list[dict], envs: list[dict], timeout_s: float,
             for i, code in enumerate(codes):
                 if code not in (None, 0):
                     pumps[i].join(2)
-                    raise WorkerError(f"{what} {i} died with exit code {code}; the other "
-                                      f"{what}(s) were stopped. Last output:\n" + "\n".join(tails[i]))
+                    raise WorkerError(
+                        f"{what} {i} died with exit code {code}; the other "
+                        f"{what}(s) were stopped. Last output:\n" + "\n".join(tails[i])
+                    )
             if all(c == 0 for c in codes):
                 for t in pumps:
                     t.join(5)
@@ -149,11 +171,15 @@ def run_children(payloads: list[dict], envs: list[dict], timeout_s: float,
                         results[index] = msg.get("value")
                 missing = [i for i in range(len(procs)) if i not in results]
                 if missing:
-                    raise WorkerError(f"{what} {missing[0]} exited without a result. Last output:\n"
-                                      + "\n".join(tails[missing[0]]))
+                    raise WorkerError(
+                        f"{what} {missing[0]} exited without a result. Last output:\n"
+                        + "\n".join(tails[missing[0]])
+                    )
                 return [results[i] for i in range(len(procs))]
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{what}s did not finish within {timeout_s:.0f} s and were "
-                                   "stopped. Last output of " + what + " 0:\n" + "\n".join(tails[0]))
+                raise TimeoutError(
+                    f"{what}s did not finish within {timeout_s:.0f} s and were "
+                    "stopped. Last output of " + what + " 0:\n" + "\n".join(tails[0])
+                )
     finally:
         _kill(procs)

@@ -4,6 +4,7 @@ TensorFlow fixes its device list when its runtime starts, so a kernel (or test p
 already used TensorFlow cannot add logical CPUs. A child process can: it calls ``split_cpu``
 before anything else, runs the job and sends the result back as JSON.
 """
+
 from __future__ import annotations
 
 from .. import training
@@ -15,8 +16,14 @@ __all__ = ["JOBS", "run_isolated"]
 JOBS = ("train_mlp", "compare_strategies", "throughput_sweep")
 
 
-def run_isolated(job: str, *, logical_cpus: int = 2, timeout_s: float = 300,
-                 progress: training.Progress = None, **kwargs):
+def run_isolated(
+    job: str,
+    *,
+    logical_cpus: int = 2,
+    timeout_s: float = 300,
+    progress: training.Progress = None,
+    **kwargs,
+):
     """``run_isolated("compare_strategies", logical_cpus=2, global_batch=64)`` -> JSON-able
     result (TrainResult objects come back as dicts, without weights).
 

@@ -6,13 +6,13 @@ the addresses in ``TF_CONFIG`` change (``"worker": ["host-a:12345", "host-b:1234
 host runs :func:`worker_main` itself. A worker that dies stops the run with a WorkerError
 naming it (the survivors would otherwise wait for it forever inside a collective).
 """
+
 from __future__ import annotations
 
 import json
 import os
 import socket
 import time
-from typing import Optional
 
 from .. import backend, training
 from ..checks import boolean, int_in_range, non_negative_int, positive_int
@@ -43,10 +43,17 @@ def tf_config(addresses: list[str], index: int) -> dict:
     return {"cluster": {"worker": list(addresses)}, "task": {"type": "worker", "index": index}}
 
 
-def run_multi_worker(*, workers: int = 2, global_batch: int = 64, epochs: int = 1,
-                     steps_per_epoch: int = 10, seed: int = 0, timeout_s: float = 180,
-                     crash_worker: Optional[int] = None,
-                     progress: training.Progress = None) -> dict:
+def run_multi_worker(
+    *,
+    workers: int = 2,
+    global_batch: int = 64,
+    epochs: int = 1,
+    steps_per_epoch: int = 10,
+    seed: int = 0,
+    timeout_s: float = 180,
+    crash_worker: int | None = None,
+    progress: training.Progress = None,
+) -> dict:
     """Train the MLP with MultiWorkerMirroredStrategy on ``workers`` local processes.
 
     Returns ``{"workers", "addresses", "tf_config_example", "results": [per worker], ...}``.
@@ -64,14 +71,25 @@ def run_multi_worker(*, workers: int = 2, global_batch: int = 64, epochs: int = 
     if crash_worker is not None:
         crash_worker = int_in_range(crash_worker, name="crash_worker", low=0, high=workers - 1)
     addresses = [f"127.0.0.1:{p}" for p in free_ports(workers)]
-    kwargs = {"global_batch": global_batch, "epochs": epochs, "steps_per_epoch": steps_per_epoch,
-              "seed": seed}
+    kwargs = {
+        "global_batch": global_batch,
+        "epochs": epochs,
+        "steps_per_epoch": steps_per_epoch,
+        "seed": seed,
+    }
     payloads, envs = [], []
     for i in range(workers):
         payloads.append({"job": "worker", "kwargs": dict(kwargs, crash=(crash_worker == i))})
         # One intra-op thread each: the workers share this machine's cores.
-        envs.append(child_env({"TF_CONFIG": json.dumps(tf_config(addresses, i)),
-                               "CUDA_VISIBLE_DEVICES": "", "TF_NUM_INTRAOP_THREADS": "1"}))
+        envs.append(
+            child_env(
+                {
+                    "TF_CONFIG": json.dumps(tf_config(addresses, i)),
+                    "CUDA_VISIBLE_DEVICES": "",
+                    "TF_NUM_INTRAOP_THREADS": "1",
+                }
+            )
+        )
 
     def on_message(index: int, msg: dict) -> None:
         if progress is not None and index == 0 and msg.get("kind") == "progress":
@@ -79,13 +97,18 @@ def run_multi_worker(*, workers: int = 2, global_batch: int = 64, epochs: int = 
 
     t0 = time.perf_counter()
     results = run_children(payloads, envs, timeout_s, on_message, what="worker")
-    return {"workers": workers, "addresses": addresses,
-            "tf_config_example": tf_config(addresses, 0), "seconds": time.perf_counter() - t0,
-            "results": results}
+    return {
+        "workers": workers,
+        "addresses": addresses,
+        "tf_config_example": tf_config(addresses, 0),
+        "seconds": time.perf_counter() - t0,
+        "results": results,
+    }
 
 
-def worker_main(*, global_batch: int, epochs: int, steps_per_epoch: int, seed: int,
-                crash: bool = False) -> dict:
+def worker_main(
+    *, global_batch: int, epochs: int, steps_per_epoch: int, seed: int, crash: bool = False
+) -> dict:
     """What each worker runs (on a real cluster too): TF_CONFIG in the environment says who.
 
     Progress goes to the launcher as ``progress`` messages, one per training step.
@@ -94,7 +117,8 @@ def worker_main(*, global_batch: int, epochs: int, steps_per_epoch: int, seed: i
     tf = backend.tf()
     # The strategy must exist before any other TF op in this process.
     comm = tf.distribute.experimental.CommunicationOptions(
-        implementation=tf.distribute.experimental.CommunicationImplementation.RING)
+        implementation=tf.distribute.experimental.CommunicationImplementation.RING
+    )
     strategy = tf.distribute.MultiWorkerMirroredStrategy(communication_options=comm)
     task = json.loads(os.environ["TF_CONFIG"])["task"]["index"]
     x_tr, y_tr, _, _ = load_mnist_split(seed)
@@ -104,8 +128,12 @@ def worker_main(*, global_batch: int, epochs: int, steps_per_epoch: int, seed: i
         model.set_weights(init)
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    ds = (tf.data.Dataset.from_tensor_slices((x_tr, y_tr))
-          .batch(global_batch, drop_remainder=True).repeat().with_options(options))
+    ds = (
+        tf.data.Dataset.from_tensor_slices((x_tr, y_tr))
+        .batch(global_batch, drop_remainder=True)
+        .repeat()
+        .with_options(options)
+    )
 
     def report(done: int, total: int, info: dict) -> None:
         if crash and done == 2:
@@ -113,11 +141,14 @@ def worker_main(*, global_batch: int, epochs: int, steps_per_epoch: int, seed: i
         emit("progress", done=done, total=total, info=info)
 
     # The core clock times every step and reports each one through this worker's channel.
-    clock = training.training_clock(progress=report, epochs=epochs,
-                                    steps_per_epoch=steps_per_epoch)
-    hist = model.fit(ds, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0,
-                     callbacks=[clock])
-    return {"task": task, "replicas": strategy.num_replicas_in_sync,
-            "final_loss": float(hist.history["loss"][-1]),
-            "samples_per_s": clock.clock.samples_per_s(global_batch),
-            "weights_sum": float(sum(float(w.sum()) for w in model.get_weights()))}
+    clock = training.training_clock(progress=report, epochs=epochs, steps_per_epoch=steps_per_epoch)
+    hist = model.fit(
+        ds, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0, callbacks=[clock]
+    )
+    return {
+        "task": task,
+        "replicas": strategy.num_replicas_in_sync,
+        "final_loss": float(hist.history["loss"][-1]),
+        "samples_per_s": clock.clock.samples_per_s(global_batch),
+        "weights_sum": float(sum(float(w.sum()) for w in model.get_weights())),
+    }

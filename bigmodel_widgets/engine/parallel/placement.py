@@ -1,6 +1,7 @@
 """The text's ``with tf.device('/GPU:0')`` made safe: honoured when the device exists, otherwise
 a clear message and the CPU. A malformed or unknown device name is a ValueError naming it.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,14 +12,17 @@ from .. import backend
 
 __all__ = ["Placement", "resolve_device", "place", "gpu_names", "cpu_names"]
 
-_NAME = re.compile(r"^/?(?:job:[\w-]+/(?:replica:\d+/)?(?:task:\d+/)?)?(?:device:)?"
-                   r"(?P<kind>CPU|GPU)(?::(?P<index>\d+))?$", re.IGNORECASE)
+_NAME = re.compile(
+    r"^/?(?:job:[\w-]+/(?:replica:\d+/)?(?:task:\d+/)?)?(?:device:)?"
+    r"(?P<kind>CPU|GPU)(?::(?P<index>\d+))?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class Placement:
     requested: str
-    device: str        # what the ops actually run on, e.g. "/CPU:0"
+    device: str  # what the ops actually run on, e.g. "/CPU:0"
     message: str = ""  # non-empty when the request could not be honoured
 
     @property
@@ -41,8 +45,10 @@ def resolve_device(name: str) -> Placement:
         raise TypeError(f"device name must be a str like '/GPU:0', got {type(name).__name__}")
     m = _NAME.match(name.strip())
     if m is None:
-        raise ValueError(f"unknown device name {name!r}: use '/CPU:k' or '/GPU:k' "
-                         "(optionally '/job:worker/task:0/device:GPU:0')")
+        raise ValueError(
+            f"unknown device name {name!r}: use '/CPU:k' or '/GPU:k' "
+            "(optionally '/job:worker/task:0/device:GPU:0')"
+        )
     kind, index = m["kind"].upper(), int(m["index"] or 0)
     if kind == "GPU":
         gpus = gpu_names()
@@ -52,8 +58,10 @@ def resolve_device(name: str) -> Placement:
         return Placement(name, "/CPU:0", f"{name} is not available ({found}); running on /CPU:0")
     cpus = cpu_names()
     if index >= len(cpus):
-        raise ValueError(f"unknown device name {name!r}: this process has {len(cpus)} logical "
-                         f"CPU device(s) {cpus} (split_cpu(n) adds more, before TF starts)")
+        raise ValueError(
+            f"unknown device name {name!r}: this process has {len(cpus)} logical "
+            f"CPU device(s) {cpus} (split_cpu(n) adds more, before TF starts)"
+        )
     return Placement(name, f"/CPU:{index}")
 
 

@@ -6,22 +6,32 @@ A laptop has one CPU device; :func:`split_cpu` cuts it into N logical devices so
 starts, so ``split_cpu`` must run first thing in a process: notebooks call it in their first
 cell, tests and benchmarks use :func:`run_isolated`, which does it in a fresh child process.
 """
+
 from __future__ import annotations
 
 import functools
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Optional
 
 import numpy as np
 
 from .. import backend, splits, training
 from ..checks import boolean, non_negative_int, one_of, positive_int
 
-__all__ = ["STRATEGIES", "split_cpu", "logical_cpu_count", "make_strategy", "build_mlp",
-           "load_mnist_split", "mixed_precision_support", "TrainResult", "train_mlp",
-           "compare_strategies", "throughput_sweep"]
+__all__ = [
+    "STRATEGIES",
+    "split_cpu",
+    "logical_cpu_count",
+    "make_strategy",
+    "build_mlp",
+    "load_mnist_split",
+    "mixed_precision_support",
+    "TrainResult",
+    "train_mlp",
+    "compare_strategies",
+    "throughput_sweep",
+]
 
 STRATEGIES = ("default", "one_device", "mirrored")
 
@@ -37,7 +47,8 @@ def split_cpu(n: int) -> list[str]:
     cpu = tf.config.list_physical_devices("CPU")[0]
     try:
         tf.config.set_logical_device_configuration(
-            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(n)])
+            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(n)]
+        )
     except RuntimeError as exc:
         have = logical_cpu_count()
         if have != n:
@@ -72,10 +83,13 @@ def make_strategy(kind: str = "default", *, replicas: int = 1):
         raise ValueError(
             f"replicas={replicas} needs {replicas} devices but this process has {len(gpus)} GPU(s) "
             f"and {len(cpus)} logical CPU(s); call split_cpu({replicas}) before TensorFlow starts "
-            "or use run_isolated(..., logical_cpus=N)")
+            "or use run_isolated(..., logical_cpus=N)"
+        )
     # NCCL is GPU-only: CPUs reduce their gradients on one device.
-    return tf.distribute.MirroredStrategy([f"/cpu:{i}" for i in range(replicas)],
-                                          cross_device_ops=tf.distribute.ReductionToOneDevice())
+    return tf.distribute.MirroredStrategy(
+        [f"/cpu:{i}" for i in range(replicas)],
+        cross_device_ops=tf.distribute.ReductionToOneDevice(),
+    )
 
 
 def build_mlp(seed: int = 0):
@@ -85,15 +99,20 @@ def build_mlp(seed: int = 0):
     """
     keras = backend.keras()
     keras.utils.set_random_seed(non_negative_int(seed, name="seed"))
-    model = keras.Sequential([
-        keras.layers.Input((28, 28)),
-        keras.layers.Flatten(),
-        keras.layers.Dense(128, activation="relu"),
-        keras.layers.Dense(64, activation="relu"),
-        keras.layers.Dense(10, activation="softmax", dtype="float32"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(1e-3),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.layers.Input((28, 28)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(10, activation="softmax", dtype="float32"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
@@ -134,13 +153,13 @@ class TrainResult:
     global_batch: int
     epochs: int
     steps: int
-    samples_per_s: Optional[float]  # None when too few steps were timed
+    samples_per_s: float | None  # None when too few steps were timed
     final_loss: float
     test_accuracy: float
     seconds: float
     mixed_precision: bool = False
     notes: list = field(default_factory=list)
-    weights: Optional[list] = field(default=None, repr=False)  # final weights, in-process only
+    weights: list | None = field(default=None, repr=False)  # final weights, in-process only
 
     def to_dict(self) -> dict:
         """JSON-able, without the weights (what a child process sends back)."""
@@ -163,10 +182,18 @@ def _check_batch(global_batch: int, replicas: int) -> int:
     return global_batch
 
 
-def train_mlp(strategy: str = "default", *, replicas: int = 1, global_batch: int = 64,
-              epochs: int = 1, steps_per_epoch: Optional[int] = None, seed: int = 0,
-              mixed_precision: bool = False, progress: training.Progress = None,
-              callbacks: Optional[list] = None) -> TrainResult:
+def train_mlp(
+    strategy: str = "default",
+    *,
+    replicas: int = 1,
+    global_batch: int = 64,
+    epochs: int = 1,
+    steps_per_epoch: int | None = None,
+    seed: int = 0,
+    mixed_precision: bool = False,
+    progress: training.Progress = None,
+    callbacks: list | None = None,
+) -> TrainResult:
     """Train the MLP once under ``strategy``; same seed + global batch => same result.
 
     ``steps_per_epoch=None`` trains on whole epochs of the split. Data are fed unshuffled
@@ -186,8 +213,9 @@ def train_mlp(strategy: str = "default", *, replicas: int = 1, global_batch: int
     n_batches = len(x_tr) // global_batch
     steps = n_batches if steps_per_epoch is None else min(steps_per_epoch, n_batches)
     if steps < 1:
-        raise ValueError(f"global_batch={global_batch} is larger than the {len(x_tr)} "
-                         "training images")
+        raise ValueError(
+            f"global_batch={global_batch} is larger than the {len(x_tr)} training images"
+        )
     notes = []
     policy_set = False
     if mixed_precision:
@@ -203,8 +231,12 @@ def train_mlp(strategy: str = "default", *, replicas: int = 1, global_batch: int
         with strat.scope():
             model = build_mlp(seed)
             model.set_weights(init)
-        ds = (tf.data.Dataset.from_tensor_slices((x_tr, y_tr))
-              .take(steps * global_batch).batch(global_batch, drop_remainder=True).repeat())
+        ds = (
+            tf.data.Dataset.from_tensor_slices((x_tr, y_tr))
+            .take(steps * global_batch)
+            .batch(global_batch, drop_remainder=True)
+            .repeat()
+        )
         clock = training.training_clock(progress=progress, epochs=epochs)
         cbs = [clock] + list(callbacks or [])
         t0 = time.perf_counter()
@@ -217,17 +249,32 @@ def train_mlp(strategy: str = "default", *, replicas: int = 1, global_batch: int
         if policy_set:
             keras.mixed_precision.set_global_policy("float32")
     devices = _devices_of(strat)
-    return TrainResult(strategy=strategy, replicas=strat.num_replicas_in_sync, devices=devices,
-                       global_batch=global_batch, epochs=epochs, steps=steps,
-                       samples_per_s=clock.clock.samples_per_s(global_batch),
-                       final_loss=float(hist.history["loss"][-1]), test_accuracy=float(acc),
-                       seconds=seconds, mixed_precision=policy_set, notes=notes,
-                       weights=model.get_weights())
+    return TrainResult(
+        strategy=strategy,
+        replicas=strat.num_replicas_in_sync,
+        devices=devices,
+        global_batch=global_batch,
+        epochs=epochs,
+        steps=steps,
+        samples_per_s=clock.clock.samples_per_s(global_batch),
+        final_loss=float(hist.history["loss"][-1]),
+        test_accuracy=float(acc),
+        seconds=seconds,
+        mixed_precision=policy_set,
+        notes=notes,
+        weights=model.get_weights(),
+    )
 
 
-def compare_strategies(*, replicas: int = 2, global_batch: int = 64, epochs: int = 1,
-                       steps_per_epoch: Optional[int] = None, seed: int = 0,
-                       progress: training.Progress = None) -> list[TrainResult]:
+def compare_strategies(
+    *,
+    replicas: int = 2,
+    global_batch: int = 64,
+    epochs: int = 1,
+    steps_per_epoch: int | None = None,
+    seed: int = 0,
+    progress: training.Progress = None,
+) -> list[TrainResult]:
     """The same training under default, one_device and mirrored(replicas): compare results.
 
     ``progress(done, 3, {"samples_per_s": ...})`` after each of the three runs.
@@ -237,16 +284,29 @@ def compare_strategies(*, replicas: int = 2, global_batch: int = 64, epochs: int
     runs = [("default", 1), ("one_device", 1), ("mirrored", replicas)]
     out = []
     for i, (kind, n) in enumerate(runs):
-        out.append(train_mlp(kind, replicas=n, global_batch=global_batch, epochs=epochs,
-                             steps_per_epoch=steps_per_epoch, seed=seed))
+        out.append(
+            train_mlp(
+                kind,
+                replicas=n,
+                global_batch=global_batch,
+                epochs=epochs,
+                steps_per_epoch=steps_per_epoch,
+                seed=seed,
+            )
+        )
         if progress is not None:
             progress(i + 1, len(runs), {"samples_per_s": out[-1].samples_per_s or float("nan")})
     return out
 
 
-def throughput_sweep(*, batch_sizes: Sequence[int] = (32, 128, 512),
-                     replica_counts: Sequence[int] = (1, 2), steps: int = 20, seed: int = 0,
-                     progress: training.Progress = None) -> list[dict]:
+def throughput_sweep(
+    *,
+    batch_sizes: Sequence[int] = (32, 128, 512),
+    replica_counts: Sequence[int] = (1, 2),
+    steps: int = 20,
+    seed: int = 0,
+    progress: training.Progress = None,
+) -> list[dict]:
     """samples/s of Mirrored(r) for every global batch x replica count (r=1 is one device).
 
     ``progress(done, total, {"samples_per_s": ...})`` after each grid point.
@@ -261,8 +321,14 @@ def throughput_sweep(*, batch_sizes: Sequence[int] = (32, 128, 512),
         _check_batch(b, r)
     rows = []
     for i, (b, r) in enumerate(grid):
-        res = train_mlp("mirrored" if r > 1 else "default", replicas=r, global_batch=b,
-                        epochs=1, steps_per_epoch=steps, seed=seed)
+        res = train_mlp(
+            "mirrored" if r > 1 else "default",
+            replicas=r,
+            global_batch=b,
+            epochs=1,
+            steps_per_epoch=steps,
+            seed=seed,
+        )
         rows.append({"global_batch": b, "replicas": r, "samples_per_s": res.samples_per_s})
         if progress is not None:
             progress(i + 1, len(grid), {"samples_per_s": res.samples_per_s or float("nan")})

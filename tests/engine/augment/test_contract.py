@@ -1,4 +1,5 @@
 """One contract table over every transform: a transform added to TRANSFORMS without an entry here fails."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,22 +14,50 @@ CONTRACT = {
     "HorizontalFlip": ({"p": 1.0}, {"p": 1.5}, "p"),
     "VerticalFlip": ({"p": 1.0}, {"p": -0.1}, "p"),
     "Scale": ({"scale_range": (1.3, 1.5)}, {"scale_range": (2.0, 1.0)}, "scale_range"),
-    "Translate": ({"x_range": (0.1, 0.2), "y_range": (0.1, 0.2)}, {"x_range": (0.5, -0.5)}, "x_range"),
+    "Translate": (
+        {"x_range": (0.1, 0.2), "y_range": (0.1, 0.2)},
+        {"x_range": (0.5, -0.5)},
+        "x_range",
+    ),
     "Shear": ({"x_range": (10, 20)}, {"y_range": (5, 1)}, "y_range"),
-    "Perspective": ({"distortion_range": (0.1, 0.2)}, {"distortion_range": (0.3, 0.1)}, "distortion_range"),
+    "Perspective": (
+        {"distortion_range": (0.1, 0.2)},
+        {"distortion_range": (0.3, 0.1)},
+        "distortion_range",
+    ),
     "Resize": ({"height": 20, "width": 24}, {"height": 0}, "height"),
-    "Brightness": ({"brightness_range": (0.2, 0.3)}, {"brightness_range": (0.3, 0.2)}, "brightness_range"),
+    "Brightness": (
+        {"brightness_range": (0.2, 0.3)},
+        {"brightness_range": (0.3, 0.2)},
+        "brightness_range",
+    ),
     "Contrast": ({"contrast_range": (1.5, 2.0)}, {"contrast_range": (2.0, 1.5)}, "contrast_range"),
     "Gamma": ({"gamma_range": (2.0, 3.0)}, {"gamma_range": (3.0, 2.0)}, "gamma_range"),
-    "HueSaturation": ({"hue_range": (40, 60), "saturation_range": (0.3, 0.5)},
-                      {"saturation_range": (1.0, 0.5)}, "saturation_range"),
+    "HueSaturation": (
+        {"hue_range": (40, 60), "saturation_range": (0.3, 0.5)},
+        {"saturation_range": (1.0, 0.5)},
+        "saturation_range",
+    ),
     "GaussianBlur": ({"sigma_range": (2.0, 3.0)}, {"sigma_range": (3.0, 2.0)}, "sigma_range"),
     "GaussianNoise": ({"std_range": (0.1, 0.2)}, {"std_range": (0.2, 0.1)}, "std_range"),
-    "Cutout": ({"p": 1.0, "holes_range": (2, 3), "size_range": (0.3, 0.4)}, {"size_range": (0.5, 0.1)}, "size_range"),
+    "Cutout": (
+        {"p": 1.0, "holes_range": (2, 3), "size_range": (0.3, 0.4)},
+        {"size_range": (0.5, 0.1)},
+        "size_range",
+    ),
 }
 
-GEOMETRIC = {"Rotate", "RandomCrop", "HorizontalFlip", "VerticalFlip", "Scale", "Translate", "Shear",
-             "Perspective", "Resize"}
+GEOMETRIC = {
+    "Rotate",
+    "RandomCrop",
+    "HorizontalFlip",
+    "VerticalFlip",
+    "Scale",
+    "Translate",
+    "Shear",
+    "Perspective",
+    "Resize",
+}
 COLOUR_ONLY = {"HueSaturation"}  # nothing to change on gray images
 
 
@@ -37,13 +66,19 @@ def _photo(kind: str) -> np.ndarray:
     yy, xx = np.mgrid[0:40, 0:48]
     base = np.stack([xx / 47, yy / 39, (xx + yy) / 86], axis=-1) * 0.8 + 0.1
     base = (base + 0.05 * np.sin(xx / 3.0)[..., None]).clip(0, 1).astype(np.float32)
-    img = {"rgb": base, "gray": base.mean(axis=2), "gray1": base.mean(axis=2, keepdims=True),
-           "rgba": np.dstack([base, np.full(base.shape[:2], 0.75, np.float32)])}[kind.removesuffix("_u8")]
+    img = {
+        "rgb": base,
+        "gray": base.mean(axis=2),
+        "gray1": base.mean(axis=2, keepdims=True),
+        "rgba": np.dstack([base, np.full(base.shape[:2], 0.75, np.float32)]),
+    }[kind.removesuffix("_u8")]
     return np.rint(img * 255).astype(np.uint8) if kind.endswith("_u8") else img
 
 
 def test_every_transform_has_a_contract_entry():
-    assert set(TRANSFORMS) == set(CONTRACT), f"add contract entries for {set(TRANSFORMS) ^ set(CONTRACT)}"
+    assert set(TRANSFORMS) == set(CONTRACT), (
+        f"add contract entries for {set(TRANSFORMS) ^ set(CONTRACT)}"
+    )
 
 
 KINDS = ["rgb_u8", "rgb", "gray_u8", "gray1_u8", "rgba_u8", "gray1"]
@@ -119,8 +154,11 @@ def test_signature_defaults_and_config_come_from_the_settings_table(name):
     for s in cls.settings:
         lo, hi, step = s.slider_limits()
         assert lo < hi and 0 < step <= hi - lo, s.name
-        values = [] if s.default is None else (
-            list(s.default) if isinstance(s.default, tuple) else [s.default])
+        values = (
+            []
+            if s.default is None
+            else (list(s.default) if isinstance(s.default, tuple) else [s.default])
+        )
         assert all(lo <= v <= hi for v in values), s.name
 
 

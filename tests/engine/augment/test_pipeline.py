@@ -1,4 +1,5 @@
 """The pipeline: the text's transforms reproduced, sample-then-apply, one warp, bad input, config."""
+
 from __future__ import annotations
 
 import json
@@ -7,9 +8,22 @@ import cv2
 import numpy as np
 import pytest
 
-from bigmodel_widgets.engine.augment import (Cutout, GaussianNoise, HorizontalFlip, Params, Pipeline,
-                                             RandomCrop, Resize, Rotate, Scale, Shear, Translate,
-                                             preview_samples, text_pipeline, working_copy)
+from bigmodel_widgets.engine.augment import (
+    Cutout,
+    GaussianNoise,
+    HorizontalFlip,
+    Params,
+    Pipeline,
+    RandomCrop,
+    Resize,
+    Rotate,
+    Scale,
+    Shear,
+    Translate,
+    preview_samples,
+    text_pipeline,
+    working_copy,
+)
 from bigmodel_widgets.engine.augment import functional as F
 from bigmodel_widgets.engine.augment import text_reference as T
 from bigmodel_widgets.engine.data import load_photo
@@ -38,7 +52,10 @@ def test_text_function_and_ours_give_identical_pixels(photo, seed):
 
 
 def test_text_snippet_is_the_function_we_run():
-    assert "np.random.uniform(-30, 30)" in T.TEXT_SNIPPET and "image[y:y + h // 2, x:x + w // 2]" in T.TEXT_SNIPPET
+    assert (
+        "np.random.uniform(-30, 30)" in T.TEXT_SNIPPET
+        and "image[y:y + h // 2, x:x + w // 2]" in T.TEXT_SNIPPET
+    )
 
 
 def test_rgba_fast_path_matches_three_channel_warp(photo):
@@ -49,7 +66,9 @@ def test_rgba_fast_path_matches_three_channel_warp(photo):
 
 
 def test_sample_then_apply_and_replay(photo):
-    pipe = Pipeline([Rotate(), Scale(), HorizontalFlip(), GaussianNoise(p=1.0), Cutout(p=1.0)], seed=11)
+    pipe = Pipeline(
+        [Rotate(), Scale(), HorizontalFlip(), GaussianNoise(p=1.0), Cutout(p=1.0)], seed=11
+    )
     params = [pipe.sample_params() for _ in range(4)]
     assert len(set(params)) == 4  # frozen, hashable, different
     outs = [pipe.apply(photo, p) for p in params]
@@ -65,8 +84,15 @@ def test_sample_then_apply_and_replay(photo):
 
 
 def test_fused_matches_staged_for_a_composite(photo):
-    ts = [Rotate(), Scale(), Shear(), Translate(), HorizontalFlip(p=1.0), RandomCrop(height=100, width=120),
-          Resize(height=64, width=80)]
+    ts = [
+        Rotate(),
+        Scale(),
+        Shear(),
+        Translate(),
+        HorizontalFlip(p=1.0),
+        RandomCrop(height=100, width=120),
+        Resize(height=64, width=80),
+    ]
     fused, staged = Pipeline(ts, seed=5), Pipeline(ts, seed=5, fused=False)
     p = fused.sample_params()
     a, b = fused.apply(photo, p), staged.apply(photo, p)
@@ -94,22 +120,27 @@ def test_boxes_and_keypoints_follow_the_image():
     np.testing.assert_allclose(res.boxes[0], [xs.min(), ys.min(), xs.max(), ys.max()])
     np.testing.assert_allclose(res.keypoints, [[89, 20], [0, 0]])
     assert res.boxes_kept.all() and res.keypoints_visible.all()
-    crop = Pipeline([RandomCrop(height=50, width=50, x_range=(0.0, 0.0), y_range=(0.0, 0.0))], seed=0)
+    crop = Pipeline(
+        [RandomCrop(height=50, width=50, x_range=(0.0, 0.0), y_range=(0.0, 0.0))], seed=0
+    )
     res = crop(img, boxes=[[70, 60, 110, 90]], keypoints=[[10, 10], [100, 90]])
     assert not res.boxes_kept[0] and res.keypoints_visible.tolist() == [True, False]
 
 
-@pytest.mark.parametrize("bad, exc, match", [
-    (None, TypeError, "None"),
-    (np.zeros((0, 5, 3), np.uint8), ValueError, "empty"),
-    (np.zeros((4, 4, 4, 4), np.uint8), ValueError, "shape"),
-    (np.zeros((4, 4, 2), np.uint8), ValueError, "shape"),
-    (np.zeros((4, 4), np.float64), TypeError, "dtype"),
-    (np.full((4, 4), np.nan, np.float32), ValueError, "NaN"),
-    (np.full((4, 4), 2.0, np.float32), ValueError, r"\[0, 1\]"),
-    (np.zeros((1, 1, 3), np.uint8), ValueError, "too small"),
-    ([[1, 2], [3, 4]], TypeError, "numpy array"),
-])
+@pytest.mark.parametrize(
+    "bad, exc, match",
+    [
+        (None, TypeError, "None"),
+        (np.zeros((0, 5, 3), np.uint8), ValueError, "empty"),
+        (np.zeros((4, 4, 4, 4), np.uint8), ValueError, "shape"),
+        (np.zeros((4, 4, 2), np.uint8), ValueError, "shape"),
+        (np.zeros((4, 4), np.float64), TypeError, "dtype"),
+        (np.full((4, 4), np.nan, np.float32), ValueError, "NaN"),
+        (np.full((4, 4), 2.0, np.float32), ValueError, r"\[0, 1\]"),
+        (np.zeros((1, 1, 3), np.uint8), ValueError, "too small"),
+        ([[1, 2], [3, 4]], TypeError, "numpy array"),
+    ],
+)
 def test_bad_images_raise_naming_the_argument(bad, exc, match):
     with pytest.raises(exc, match=match) as info:
         text_pipeline()(bad)
@@ -132,8 +163,12 @@ def test_bad_settings():
 
 
 def test_config_round_trip_and_code_export(photo):
-    pipe = Pipeline([Rotate(angle_range=(-10, 10)), Cutout(p=0.3, fill=0.5), RandomCrop(height=0.5, width=0.5)],
-                    seed=9, border_mode="reflect", interpolation="cubic")
+    pipe = Pipeline(
+        [Rotate(angle_range=(-10, 10)), Cutout(p=0.3, fill=0.5), RandomCrop(height=0.5, width=0.5)],
+        seed=9,
+        border_mode="reflect",
+        interpolation="cubic",
+    )
     cfg = json.loads(json.dumps(pipe.to_config()))
     again = Pipeline.from_config(cfg)
     assert again.to_config() == pipe.to_config()

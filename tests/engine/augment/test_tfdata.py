@@ -1,4 +1,5 @@
 """The tf.data adapter feeds a pipeline's draws to model.fit."""
+
 from __future__ import annotations
 
 import numpy as np

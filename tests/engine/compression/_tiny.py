@@ -1,4 +1,5 @@
 """A tiny tf_keras model on scikit-learn's 8x8 digits: compression tests run in seconds."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,19 +13,26 @@ def tiny_dataset(n_train: int = 600, n_test: int = 200) -> Dataset:
     x = (x / 16.0).astype(np.float32)[..., None]
     rng = np.random.default_rng(0)
     idx = rng.permutation(len(y))
-    tr, te = idx[:n_train], idx[n_train:n_train + n_test]
+    tr, te = idx[:n_train], idx[n_train : n_train + n_test]
     return Dataset(x[tr], y[tr], x[te], y[te])
 
 
 def tiny_model():
     k = keras()
-    return k.Sequential([
-        k.layers.InputLayer((8, 8, 1)),
-        k.layers.Conv2D(8, 3, activation="relu", kernel_initializer=k.initializers.GlorotUniform(0)),
-        k.layers.Flatten(),
-        k.layers.Dense(32, activation="relu", kernel_initializer=k.initializers.GlorotUniform(1)),
-        k.layers.Dense(10, kernel_initializer=k.initializers.GlorotUniform(2)),
-    ], name="tiny")
+    return k.Sequential(
+        [
+            k.layers.InputLayer((8, 8, 1)),
+            k.layers.Conv2D(
+                8, 3, activation="relu", kernel_initializer=k.initializers.GlorotUniform(0)
+            ),
+            k.layers.Flatten(),
+            k.layers.Dense(
+                32, activation="relu", kernel_initializer=k.initializers.GlorotUniform(1)
+            ),
+            k.layers.Dense(10, kernel_initializer=k.initializers.GlorotUniform(2)),
+        ],
+        name="tiny",
+    )
 
 
 def tiny_setup(epochs: int = 8) -> CompressionSetup:

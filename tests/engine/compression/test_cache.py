@@ -1,4 +1,5 @@
 """The sweep's result cache: core cache entries, atomic writes, damaged entries read as misses."""
+
 import json
 import os
 import threading
@@ -12,9 +13,18 @@ from bigmodel_widgets.engine.compression import ResultCache, check_record, point
 
 def _record(**overrides) -> dict:
     """A complete record, as ``run_experiment`` makes them."""
-    record = {"label": "prune50", "config": {"sparsity": 0.5}, "raw_bytes": 1000, "gzip_bytes": 123,
-              "ratio": 2.5, "accuracy": 0.9, "acc_drop_pts": 0.1, "latency_us": 12.5,
-              "layer_sparsity": {"dense": 0.5}, "histogram": {"counts": [1, 2], "edges": [0, 1, 2]}}
+    record = {
+        "label": "prune50",
+        "config": {"sparsity": 0.5},
+        "raw_bytes": 1000,
+        "gzip_bytes": 123,
+        "ratio": 2.5,
+        "accuracy": 0.9,
+        "acc_drop_pts": 0.1,
+        "latency_us": 12.5,
+        "layer_sparsity": {"dense": 0.5},
+        "histogram": {"counts": [1, 2], "edges": [0, 1, 2]},
+    }
     record.update(overrides)
     return record
 
@@ -42,8 +52,17 @@ def test_default_root_is_the_engine_cache(tmp_path, monkeypatch):
 def test_key_depends_on_model_data_and_config():
     base = point_key("m", "d", {"sparsity": 0.5})
     assert base == point_key("m", "d", {"sparsity": 0.5})
-    assert len({base, point_key("m2", "d", {"sparsity": 0.5}), point_key("m", "d2", {"sparsity": 0.5}),
-                point_key("m", "d", {"sparsity": 0.8})}) == 4
+    assert (
+        len(
+            {
+                base,
+                point_key("m2", "d", {"sparsity": 0.5}),
+                point_key("m", "d2", {"sparsity": 0.5}),
+                point_key("m", "d", {"sparsity": 0.8}),
+            }
+        )
+        == 4
+    )
 
 
 def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
@@ -63,8 +82,17 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == [os.path.basename(cache.path(key))]  # the temp file was removed
 
 
-@pytest.mark.parametrize("content", [b"", b"{not json", b"\xff\xfe\x00", b"[1, 2, 3]", b"\0" * 64,
-                                     b'{"key": "other", "version": 1, "record": {}}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"{not json",
+        b"\xff\xfe\x00",
+        b"[1, 2, 3]",
+        b"\0" * 64,
+        b'{"key": "other", "version": 1, "record": {}}',
+    ],
+)
 def test_corrupt_or_foreign_file_is_a_noted_miss(tmp_path, content):
     cache = ResultCache(tmp_path)
     key = point_key("m", "d", {})
@@ -79,7 +107,9 @@ def test_corrupt_or_foreign_file_is_a_noted_miss(tmp_path, content):
         assert cache.get(key)["gzip_bytes"] == 3
 
 
-@pytest.mark.parametrize("field", ["label", "gzip_bytes", "accuracy", "histogram", "layer_sparsity"])
+@pytest.mark.parametrize(
+    "field", ["label", "gzip_bytes", "accuracy", "histogram", "layer_sparsity"]
+)
 def test_a_record_missing_a_field_is_not_stored_nor_read(tmp_path, field):
     cache = ResultCache(tmp_path)
     key = point_key("m", "d", {})

@@ -1,4 +1,5 @@
 """`python -m bigmodel_widgets sweep` precomputes the sweep; a second run reads the cache."""
+
 import json
 
 from bigmodel_widgets import cli
@@ -7,8 +8,9 @@ from bigmodel_widgets.engine import compression as comp
 
 def test_sweep_command_precomputes_then_resumes(tiny, monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("BMW_CACHE_DIR", str(tmp_path))
-    spec = comp.SweepSpec(sparsities=(0.0, 0.5), clusters=(0,), quant_modes=("none",), qat=(False,),
-                          epochs=1)
+    spec = comp.SweepSpec(
+        sparsities=(0.0, 0.5), clusters=(0,), quant_modes=("none",), qat=(False,), epochs=1
+    )
     # The chapter's model takes a minute to train; the command's logic is the same on the tiny one.
     monkeypatch.setattr(comp, "default_setup", lambda *, quick, progress=None: tiny)
     monkeypatch.setattr(comp, "default_spec", lambda *, quick: spec)

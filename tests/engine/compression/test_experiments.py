@@ -1,4 +1,5 @@
 """Each experiment kind on a tiny model: the numbers come from the converted model itself."""
+
 import numpy as np
 import pytest
 
@@ -41,7 +42,9 @@ def test_prune_polynomial_reaches_the_target_by_the_end(tiny):
 
 def test_prune_two_of_four_structure(tiny):
     pruned = prune(tiny.base, tiny.data, 0.5, structure="2:4", epochs=1)
-    dense = _kernels(pruned)[tiny.base.layers[2].name]  # (in, out): groups of 4 along the input axis
+    dense = _kernels(pruned)[
+        tiny.base.layers[2].name
+    ]  # (in, out): groups of 4 along the input axis
     groups = (dense.T.reshape(dense.shape[1], -1, 4) != 0).sum(axis=-1)
     assert groups.max() <= 2 and np.mean(dense == 0) == pytest.approx(0.5, abs=0.01)
 
@@ -64,8 +67,10 @@ def test_cluster_after_prune_keeps_the_zeros(tiny):
 
 def test_ptq_modes_sizes_and_accuracy_in_the_interpreter(tiny):
     rep = tiny.data.representative(50)
-    blobs = {m: convert(tiny.base, m, rep if m == "int8" else None)
-             for m in ("none", "dynamic", "float16", "int8")}
+    blobs = {
+        m: convert(tiny.base, m, rep if m == "int8" else None)
+        for m in ("none", "dynamic", "float16", "int8")
+    }
     blobs["int8-io"] = convert(tiny.base, "int8", rep, int8_io=True)
     assert len(blobs["dynamic"]) < len(blobs["float16"]) < len(blobs["none"])
     assert len(blobs["int8"]) < len(blobs["float16"])
@@ -88,11 +93,15 @@ def test_qat_and_prune_preserving_qat(tiny):
     assert gzip_size(convert(pqat, "int8", tiny.data.representative(50))) < gzip_size(blob)
 
 
-@pytest.mark.parametrize("config", [
-    CompressionConfig(sparsity=0.5, quant="dynamic", epochs=1),   # prune -> PTQ
-    CompressionConfig(clusters=8, quant="int8", epochs=1),        # cluster -> PTQ
-    CompressionConfig(sparsity=0.5, qat=True, quant="int8", epochs=1),  # prune -> QAT
-], ids=lambda c: c.label)
+@pytest.mark.parametrize(
+    "config",
+    [
+        CompressionConfig(sparsity=0.5, quant="dynamic", epochs=1),  # prune -> PTQ
+        CompressionConfig(clusters=8, quant="int8", epochs=1),  # cluster -> PTQ
+        CompressionConfig(sparsity=0.5, qat=True, quant="int8", epochs=1),  # prune -> QAT
+    ],
+    ids=lambda c: c.label,
+)
 def test_combinations_give_a_full_record(tiny, tiny_baseline, config):
     baseline = tiny_baseline
     rec = run_experiment(tiny.base, tiny.data, config, baseline=baseline, latency_repeats=5)

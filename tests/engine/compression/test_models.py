@@ -1,4 +1,5 @@
 """The chapter's base model and data: the shared MNIST-5k split, a cached base model, one tfmot door."""
+
 from __future__ import annotations
 
 import warnings
@@ -53,17 +54,22 @@ def test_fingerprint_ignores_how_keras_numbered_the_layers():
 def test_one_tfmot_door_after_the_bootstrap():
     tfmot = backend.tfmot()
     assert hasattr(tfmot.sparsity.keras, "prune_low_magnitude") and backend.tf_keras_active()
-    importers = [p.relative_to(ENGINE).as_posix() for p in ENGINE.rglob("*.py")
-                 if "import tensorflow_model_optimization" in p.read_text()]
+    importers = [
+        p.relative_to(ENGINE).as_posix()
+        for p in ENGINE.rglob("*.py")
+        if "import tensorflow_model_optimization" in p.read_text()
+    ]
     assert importers == ["backend.py"]
 
 
 def test_old_names_still_work_for_one_release(tiny):
-    olds = {(comp, "evaluate_tflite"): comp.tflite_accuracy,
-            (measure, "evaluate_tflite"): comp.tflite_accuracy,
-            (measure, "interpreter"): litert.interpreter,
-            (comp, "cache_key"): comp.point_key,
-            (comp.cache, "cache_key"): comp.point_key}
+    olds = {
+        (comp, "evaluate_tflite"): comp.tflite_accuracy,
+        (measure, "evaluate_tflite"): comp.tflite_accuracy,
+        (measure, "interpreter"): litert.interpreter,
+        (comp, "cache_key"): comp.point_key,
+        (comp.cache, "cache_key"): comp.point_key,
+    }
     for (module, old), new in olds.items():
         with pytest.warns(DeprecationWarning, match=new.__name__):
             assert getattr(module, old) is new

@@ -1,4 +1,5 @@
 """Sweeps: progress, caching, resume after an interrupt, corrupt files recomputed, selection."""
+
 import pytest
 
 from bigmodel_widgets.engine import cache as core_cache
@@ -12,8 +13,9 @@ from bigmodel_widgets.engine.compression import (
     smallest_within,
 )
 
-SPEC = SweepSpec(sparsities=(0.0, 0.5), clusters=(0,), quant_modes=("none", "dynamic"), qat=(False,),
-                 epochs=1)
+SPEC = SweepSpec(
+    sparsities=(0.0, 0.5), clusters=(0,), quant_modes=("none", "dynamic"), qat=(False,), epochs=1
+)
 
 
 def test_interrupted_sweep_resumes_and_corrupt_points_are_recomputed(tiny, tmp_path):
@@ -68,12 +70,23 @@ def test_sweep_key_changes_with_the_weights(tiny, tmp_path):
 
 
 def _rec(label, gz, acc, base_acc=0.9):
-    return {"label": label, "gzip_bytes": gz, "accuracy": acc, "acc_drop_pts": 100 * (base_acc - acc)}
+    return {
+        "label": label,
+        "gzip_bytes": gz,
+        "accuracy": acc,
+        "acc_drop_pts": 100 * (base_acc - acc),
+    }
 
 
 def test_pareto_front_and_smallest_within_tolerance():
-    recs = [_rec("base", 100, 0.90), _rec("a", 50, 0.895), _rec("b", 60, 0.85), _rec("c", 20, 0.80),
-            _rec("d", 30, 0.88), _rec("e", 10, 0.5)]
+    recs = [
+        _rec("base", 100, 0.90),
+        _rec("a", 50, 0.895),
+        _rec("b", 60, 0.85),
+        _rec("c", 20, 0.80),
+        _rec("d", 30, 0.88),
+        _rec("e", 10, 0.5),
+    ]
     assert [r["label"] for r in pareto_front(recs)] == ["e", "c", "d", "a", "base"]
     assert smallest_within(recs, 1.0)["label"] == "a"
     assert smallest_within(recs, 2.0)["label"] == "d"

@@ -1,4 +1,5 @@
 """Bad input gets a clear error that names the argument, before tfmot fails obscurely."""
+
 import numpy as np
 import pytest
 
@@ -16,8 +17,9 @@ def test_keras3_model_is_refused_with_an_explanation(tiny):
     keras3 = pytest.importorskip("keras")
     if not keras3.__version__.startswith("3"):
         pytest.skip("the keras package here is not Keras 3")
-    model = keras3.Sequential([keras3.Input((8, 8, 1)), keras3.layers.Flatten(),
-                               keras3.layers.Dense(10)])
+    model = keras3.Sequential(
+        [keras3.Input((8, 8, 1)), keras3.layers.Flatten(), keras3.layers.Dense(10)]
+    )
     with pytest.raises(TypeError, match="tf_keras"):
         cluster(model, tiny.data, 4)
     with pytest.raises(TypeError, match="Keras 3"):
@@ -92,9 +94,19 @@ def test_config_round_trip_and_labels():
     assert CompressionConfig().label == "baseline"
     assert CompressionConfig(clusters=16).label == "cluster16"
     assert CompressionConfig(qat=True, quant="int8").label == "qat-int8"
-    assert CompressionConfig(sparsity=0.5, structure="2:4", quant="int8", int8_io=True).label == \
-        "prune50-2:4+int8-io"
-    spec = SweepSpec(sparsities=(0.0, 0.5), clusters=(0,), quant_modes=("none", "int8"), qat=(False, True))
+    assert (
+        CompressionConfig(sparsity=0.5, structure="2:4", quant="int8", int8_io=True).label
+        == "prune50-2:4+int8-io"
+    )
+    spec = SweepSpec(
+        sparsities=(0.0, 0.5), clusters=(0,), quant_modes=("none", "int8"), qat=(False, True)
+    )
     assert SweepSpec.from_config(spec.to_config()) == spec
-    assert [c.label for c in spec.configs()] == ["baseline", "int8", "qat-int8", "prune50",
-                                                 "prune50+int8", "prune50+qat-int8"]
+    assert [c.label for c in spec.configs()] == [
+        "baseline",
+        "int8",
+        "qat-int8",
+        "prune50",
+        "prune50+int8",
+        "prune50+qat-int8",
+    ]

@@ -1,4 +1,5 @@
 """A stand-in for the pynvml module: two GPUs, and a switch that makes reads fail mid-run."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace

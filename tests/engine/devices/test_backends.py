@@ -2,8 +2,15 @@ import sys
 
 import pytest
 
-from bigmodel_widgets.engine.devices import (NA, FakeBackend, NvmlBackend, PsutilBackend,
-                                             TensorFlowBackend, inventory, is_na)
+from bigmodel_widgets.engine.devices import (
+    NA,
+    FakeBackend,
+    NvmlBackend,
+    PsutilBackend,
+    TensorFlowBackend,
+    inventory,
+    is_na,
+)
 
 from ._fake_nvml import FakeNvml
 
@@ -24,7 +31,12 @@ def test_nvml_backend_with_a_fake_driver_reads_every_gpu():
     nv = FakeNvml(count=2)
     r = NvmlBackend(nvml=nv).read()
     g0, g1 = r["gpus"]
-    assert (g0.name, g0.util_percent, g0.mem_used_bytes, g0.power_w) == ("Fake H100 0", 40.0, 2**30, 250.0)
+    assert (g0.name, g0.util_percent, g0.mem_used_bytes, g0.power_w) == (
+        "Fake H100 0",
+        40.0,
+        2**30,
+        250.0,
+    )
     assert g1.util_percent == 41.0 and g1.temperature_c == 60
 
 

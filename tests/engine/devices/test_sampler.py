@@ -3,10 +3,7 @@ import time
 
 import pytest
 
-from bigmodel_widgets.engine.devices import (NA, FakeBackend, Sampler, gpu_status,
-                                             to_series)
-
-
+from bigmodel_widgets.engine.devices import NA, FakeBackend, Sampler, gpu_status, to_series
 from tests._threads import sampler_threads as _sampler_threads
 from tests._threads import wait_until as _wait
 
@@ -74,10 +71,9 @@ def test_pause_and_resume():
 
 
 def test_context_manager_stops_on_keyboard_interrupt():
-    with pytest.raises(KeyboardInterrupt):
-        with Sampler([FakeBackend()], interval=0.01) as s:
-            assert s.running
-            raise KeyboardInterrupt  # what a kernel interrupt raises in the training cell
+    with pytest.raises(KeyboardInterrupt), Sampler([FakeBackend()], interval=0.01) as s:
+        assert s.running
+        raise KeyboardInterrupt  # what a kernel interrupt raises in the training cell
     assert not s.running and not _sampler_threads()
 
 
@@ -127,6 +123,13 @@ def test_series_turns_na_into_gaps_and_status_explains_missing_gpus():
     assert "failed" in gpu_status(s.latest)
     nogpu = Sampler([FakeBackend(gpus=0)])
     assert gpu_status(nogpu.sample()) == "no GPU found (NVML sees 0 devices)"
-    assert gpu_status(Sampler([FakeBackend(nvml_missing=True)]).sample()).startswith("NVML not available")
-    assert all(not math.isnan(v) for p in series["panels"] for ln in p["lines"]
-               for v in ln["values"] if v is not None)
+    assert gpu_status(Sampler([FakeBackend(nvml_missing=True)]).sample()).startswith(
+        "NVML not available"
+    )
+    assert all(
+        not math.isnan(v)
+        for p in series["panels"]
+        for ln in p["lines"]
+        for v in ln["values"]
+        if v is not None
+    )

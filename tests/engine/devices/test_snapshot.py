@@ -1,4 +1,5 @@
 import copy
+import dataclasses
 import json
 import pickle
 
@@ -17,7 +18,7 @@ def test_na_is_a_falsy_singleton_that_never_becomes_zero():
 
 def test_snapshot_is_immutable_and_json_able():
     s = Snapshot(time=1.0, monotonic=2.0, cpu_percent=50.0, ram_used_bytes=1, ram_total_bytes=4)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         s.cpu_percent = 3  # frozen
     d = s.to_dict()
     json.dumps(d)
@@ -31,10 +32,16 @@ def test_percentages_are_na_when_an_input_is_missing():
 
 
 def test_merge_combines_gpus_by_index_and_keeps_first_real_value():
-    a = {"cpu_percent": 10.0, "gpus": (GPUSample(0, "A", "nvml", util_percent=5.0),),
-         "notes": ("x",)}
-    b = {"cpu_percent": 99.0, "gpus": (GPUSample(0, source="tensorflow", tf_mem_current_bytes=7),),
-         "notes": ("y",)}
+    a = {
+        "cpu_percent": 10.0,
+        "gpus": (GPUSample(0, "A", "nvml", util_percent=5.0),),
+        "notes": ("x",),
+    }
+    b = {
+        "cpu_percent": 99.0,
+        "gpus": (GPUSample(0, source="tensorflow", tf_mem_current_bytes=7),),
+        "notes": ("y",),
+    }
     s = merge(1.0, 2.0, [a, b])
     assert s.cpu_percent == 10.0 and s.notes == ("x", "y")
     assert len(s.gpus) == 1

@@ -5,6 +5,7 @@ compresses it; explain.py shows which words drive a prediction.
 
 Kept for one release: ``Prediction`` (now ``TextPrediction``).
 """
+
 from __future__ import annotations
 
 from ..._aliases import module_aliases
@@ -20,8 +21,19 @@ from .classifier import (  # the chapter reads as bmw.nlp.<name>
     softmax,
 )
 
-__all__ = ["classifier", "explain", "tflite", "training", "LABELS", "TextPrediction",
-           "TextClassifierBase", "BertTextClassifier", "check_text", "load_tokenizer",
-           "load_bert", "softmax"]
+__all__ = [
+    "classifier",
+    "explain",
+    "tflite",
+    "training",
+    "LABELS",
+    "TextPrediction",
+    "TextClassifierBase",
+    "BertTextClassifier",
+    "check_text",
+    "load_tokenizer",
+    "load_bert",
+    "softmax",
+]
 
 __getattr__ = module_aliases(__name__, {"Prediction": "TextPrediction"})

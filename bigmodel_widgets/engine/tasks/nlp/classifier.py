@@ -7,6 +7,7 @@ softmax. transformers is imported inside functions only, so ``import bigmodel_wi
 cheap. Fine-tuning lives in :mod:`.training`, TFLite in :mod:`.tflite`, token attributions
 in :mod:`.explain`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,8 +22,16 @@ import numpy as np
 from ... import backend, checks, data
 from ..._aliases import module_aliases
 
-__all__ = ["LABELS", "TextPrediction", "TextClassifierBase", "BertTextClassifier", "check_text",
-           "load_tokenizer", "load_bert", "softmax"]
+__all__ = [
+    "LABELS",
+    "TextPrediction",
+    "TextClassifierBase",
+    "BertTextClassifier",
+    "check_text",
+    "load_tokenizer",
+    "load_bert",
+    "softmax",
+]
 
 # Kept for one release: vision and speech had a Prediction too; this one is TextPrediction.
 __getattr__ = module_aliases(__name__, {"Prediction": "TextPrediction"})
@@ -74,8 +83,9 @@ def load_bert(path=None, num_labels: int = 2):
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()  # the "newly initialised head" notice is expected here
-    return TFBertForSequenceClassification.from_pretrained(str(path or data.minilm_path()),
-                                                           num_labels=num_labels)
+    return TFBertForSequenceClassification.from_pretrained(
+        str(path or data.minilm_path()), num_labels=num_labels
+    )
 
 
 @dataclass(frozen=True)
@@ -106,10 +116,17 @@ class TextClassifierBase:
     def encode(self, texts) -> dict:
         """int32 arrays ``input_ids``, ``attention_mask``, ``token_type_ids`` of shape (n, max_length)."""
         texts = _check_texts(texts)
-        enc = self.tokenizer(texts, padding="max_length", truncation=True,
-                             max_length=self.max_length, return_tensors="np")
-        return {k: np.asarray(enc[k], dtype=np.int32)
-                for k in ("input_ids", "attention_mask", "token_type_ids")}
+        enc = self.tokenizer(
+            texts,
+            padding="max_length",
+            truncation=True,
+            max_length=self.max_length,
+            return_tensors="np",
+        )
+        return {
+            k: np.asarray(enc[k], dtype=np.int32)
+            for k in ("input_ids", "attention_mask", "token_type_ids")
+        }
 
     def logits(self, encoded: dict) -> np.ndarray:
         raise NotImplementedError
@@ -119,8 +136,10 @@ class TextClassifierBase:
         batch_size = checks.positive_int(batch_size, name="batch_size")
         enc = self.encode(texts)
         n = len(enc["input_ids"])
-        parts = [self.logits({k: v[i:i + batch_size] for k, v in enc.items()})
-                 for i in range(0, n, batch_size)]
+        parts = [
+            self.logits({k: v[i : i + batch_size] for k, v in enc.items()})
+            for i in range(0, n, batch_size)
+        ]
         return softmax(np.concatenate(parts))
 
     def tokens(self, text) -> tuple[list[str], bool, int]:
@@ -129,17 +148,27 @@ class TextClassifierBase:
         full = self.tokenizer(text, truncation=False)["input_ids"]
         enc = self.encode([text])
         kept = enc["input_ids"][0][: int(enc["attention_mask"][0].sum())]
-        return self.tokenizer.convert_ids_to_tokens(kept.tolist()), len(full) > self.max_length, len(full)
+        return (
+            self.tokenizer.convert_ids_to_tokens(kept.tolist()),
+            len(full) > self.max_length,
+            len(full),
+        )
 
     def predict(self, text) -> TextPrediction:
         """Label, probabilities and the wordpieces the model read (no explanation scores)."""
         text = check_text(text)
         probs = self.predict_proba([text])[0]
         toks, truncated, n_full = self.tokens(text)
-        return TextPrediction(text=text, label=self.labels[int(np.argmax(probs))],
-                          probabilities={lab: float(p) for lab, p in zip(self.labels, probs)},
-                          tokens=tuple(toks), truncated=truncated, n_wordpieces=n_full,
-                          max_length=self.max_length, model=self.kind)
+        return TextPrediction(
+            text=text,
+            label=self.labels[int(np.argmax(probs))],
+            probabilities={lab: float(p) for lab, p in zip(self.labels, probs)},
+            tokens=tuple(toks),
+            truncated=truncated,
+            n_wordpieces=n_full,
+            max_length=self.max_length,
+            model=self.kind,
+        )
 
 
 class BertTextClassifier(TextClassifierBase):
@@ -180,8 +209,9 @@ class BertTextClassifier(TextClassifierBase):
         for name, text in (extra_files or {}).items():
             (tmp / name).write_text(text)
         files = {p.name: _sha256(p) for p in sorted(tmp.iterdir()) if p.is_file()}
-        (tmp / _META).write_text(json.dumps({"max_length": self.max_length,
-                                             "labels": list(self.labels), "files": files}))
+        (tmp / _META).write_text(
+            json.dumps({"max_length": self.max_length, "labels": list(self.labels), "files": files})
+        )
         shutil.rmtree(path, ignore_errors=True)
         os.replace(tmp, path)
         return path
@@ -196,12 +226,18 @@ class BertTextClassifier(TextClassifierBase):
         meta = json.loads(meta_file.read_text())
         for name, digest in meta.get("files", {}).items():  # older saves have no checksums
             if _sha256(path / name) != digest:
-                raise OSError(f"{path / name} does not match the checksum saved with it "
-                              "(damaged or truncated)")
+                raise OSError(
+                    f"{path / name} does not match the checksum saved with it "
+                    "(damaged or truncated)"
+                )
         weights = path / "tf_model.h5"
         _check_h5(weights)
-        return cls(load_bert(path, num_labels=len(meta["labels"])), load_tokenizer(path),
-                   int(meta["max_length"]), meta["labels"])
+        return cls(
+            load_bert(path, num_labels=len(meta["labels"])),
+            load_tokenizer(path),
+            int(meta["max_length"]),
+            meta["labels"],
+        )
 
 
 def _sha256(path: Path) -> str:

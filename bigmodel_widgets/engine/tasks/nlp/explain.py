@@ -1,4 +1,5 @@
 """Which wordpieces drive a prediction: occlusion (any model) or [CLS] attention (Keras only)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -29,12 +30,13 @@ def occlusion(clf: TextClassifierBase, text: str) -> np.ndarray:
     batch = {k: np.repeat(v, n - 2, axis=0) for k, v in enc.items()}
     for row, pos in enumerate(range(1, n - 1)):  # skip [CLS] and the final [SEP]
         batch["input_ids"][row, pos] = mask_id
-    logits = np.concatenate([clf.logits({k: v[i:i + 32] for k, v in batch.items()})
-                             for i in range(0, n - 2, 32)])
+    logits = np.concatenate(
+        [clf.logits({k: v[i : i + 32] for k, v in batch.items()}) for i in range(0, n - 2, 32)]
+    )
     z = logits - logits.max(axis=1, keepdims=True)
     probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
     scores = np.zeros(n)
-    scores[1:n - 1] = base[target] - probs[:, target]
+    scores[1 : n - 1] = base[target] - probs[:, target]
     return scores
 
 
@@ -49,8 +51,10 @@ def classify(clf: TextClassifierBase, text, method: str | None = "occlusion") ->
         return pred
     if method == "attention":
         if not isinstance(clf, BertTextClassifier):
-            raise ValueError("method='attention' needs the Keras model (a .tflite model returns "
-                             "only logits); use method='occlusion'")
+            raise ValueError(
+                "method='attention' needs the Keras model (a .tflite model returns "
+                "only logits); use method='occlusion'"
+            )
         scores = clf.cls_attention(text)
     else:
         scores = occlusion(clf, text)

@@ -3,6 +3,7 @@
 HF TF models are subclassed, so tfmot cannot prune or QAT them (STACK.md); post-training
 conversion is what works. Accuracy is measured in the interpreter that runs the ``.tflite``.
 """
+
 from __future__ import annotations
 
 import time
@@ -17,7 +18,11 @@ from .training import evaluate_text_classifier
 
 __all__ = ["MODES", "convert", "TFLiteTextClassifier", "latency_ms", "compression_report"]
 
-MODES = {"fp32": "fp32 (TFLite)", "dynamic": "dynamic range int8 (TFLite)", "float16": "float16 (TFLite)"}
+MODES = {
+    "fp32": "fp32 (TFLite)",
+    "dynamic": "dynamic range int8 (TFLite)",
+    "float16": "float16 (TFLite)",
+}
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _VERSION = 1  # bump when the conversion recipe changes
 
@@ -55,8 +60,9 @@ def _convert_now(clf: BertTextClassifier, mode: str) -> bytes:
     def serve(inputs):
         return {"logits": model(inputs, training=False).logits}
 
-    converter = tf.lite.TFLiteConverter.from_concrete_functions([serve.get_concrete_function()],
-                                                                model)
+    converter = tf.lite.TFLiteConverter.from_concrete_functions(
+        [serve.get_concrete_function()], model
+    )
     if mode != "fp32":
         converter.optimizations = [tf.lite.Optimize.DEFAULT]  # weights to int8 (dynamic range)
     if mode == "float16":
@@ -64,8 +70,13 @@ def _convert_now(clf: BertTextClassifier, mode: str) -> bytes:
     return bytes(converter.convert())
 
 
-def convert(clf: BertTextClassifier, mode: str = "dynamic", *, cache_key: str | None = None,
-            progress: Progress = None) -> bytes:
+def convert(
+    clf: BertTextClassifier,
+    mode: str = "dynamic",
+    *,
+    cache_key: str | None = None,
+    progress: Progress = None,
+) -> bytes:
     """``.tflite`` bytes for batch 1 at ``clf.max_length``; cached on disk when ``cache_key`` is given.
 
     Conversion takes tens of seconds for MiniLM, which is why it is cached: ``cache_key`` names
@@ -91,12 +102,21 @@ def convert(clf: BertTextClassifier, mode: str = "dynamic", *, cache_key: str | 
     if not isinstance(cache_key, str) or not cache_key:
         raise TypeError(f"cache_key must be a non-empty str or None, got {cache_key!r}")
     outcome = cache.fetch_or_build(
-        kind="nlp-tflite", version=_VERSION, name=f"bert-L{clf.max_length}-{mode}",
+        kind="nlp-tflite",
+        version=_VERSION,
+        name=f"bert-L{clf.max_length}-{mode}",
         suffix=".tflite",
-        parts={"model": cache_key, "weights": cache.fingerprint_arrays(*clf.model.get_weights()),
-               "max_length": clf.max_length, "mode": mode},
-        build=build, save=lambda blob, path: Path(path).write_bytes(blob),
-        load=lambda path: _load_blob(path, clf.max_length), progress=progress)
+        parts={
+            "model": cache_key,
+            "weights": cache.fingerprint_arrays(*clf.model.get_weights()),
+            "max_length": clf.max_length,
+            "mode": mode,
+        },
+        build=build,
+        save=lambda blob, path: Path(path).write_bytes(blob),
+        load=lambda path: _load_blob(path, clf.max_length),
+        progress=progress,
+    )
     return outcome.value
 
 
@@ -113,9 +133,14 @@ class TFLiteTextClassifier(TextClassifierBase):
         self._out = self._it.get_output_details()[0]["index"]
 
     @classmethod
-    def from_keras(cls, clf: BertTextClassifier, mode: str = "dynamic", *,
-                   cache_key: str | None = None,
-                   progress: Progress = None) -> TFLiteTextClassifier:
+    def from_keras(
+        cls,
+        clf: BertTextClassifier,
+        mode: str = "dynamic",
+        *,
+        cache_key: str | None = None,
+        progress: Progress = None,
+    ) -> TFLiteTextClassifier:
         """Convert ``clf`` (see :func:`convert`) and wrap the result."""
         blob = convert(clf, mode, cache_key=cache_key, progress=progress)
         return cls(blob, clf.tokenizer, clf.max_length, mode, clf.labels)
@@ -124,7 +149,7 @@ class TFLiteTextClassifier(TextClassifierBase):
         rows = []
         for i in range(len(encoded["input_ids"])):
             for name, index in self._in.items():
-                self._it.set_tensor(index, encoded[name][i:i + 1])
+                self._it.set_tensor(index, encoded[name][i : i + 1])
             self._it.invoke()
             rows.append(self._it.get_tensor(self._out)[0].copy())
         return np.stack(rows)
@@ -138,7 +163,7 @@ def latency_ms(clf: TextClassifierBase, texts, *, repeats: int = 1, warmup: int 
     if not texts:
         raise ValueError("texts must hold at least one sentence to time")
     enc = clf.encode(texts)
-    one = [{k: v[i:i + 1] for k, v in enc.items()} for i in range(len(texts))]
+    one = [{k: v[i : i + 1] for k, v in enc.items()} for i in range(len(texts))]
     for e in one[:warmup]:
         clf.logits(e)
     times = []
@@ -150,9 +175,16 @@ def latency_ms(clf: TextClassifierBase, texts, *, repeats: int = 1, warmup: int 
     return float(np.median(times))
 
 
-def compression_report(clf: BertTextClassifier, texts, labels, *,
-                       modes=("fp32", "dynamic", "float16"), cache_key: str | None = None,
-                       progress: Progress = None, latency_sentences: int = 50) -> dict:
+def compression_report(
+    clf: BertTextClassifier,
+    texts,
+    labels,
+    *,
+    modes=("fp32", "dynamic", "float16"),
+    cache_key: str | None = None,
+    progress: Progress = None,
+    latency_sentences: int = 50,
+) -> dict:
     """Size, interpreter accuracy and latency per mode, with ratios against fp32 TFLite.
 
     Returns {'rows': [...], 'models': {mode: TFLiteTextClassifier}}; each row has mode, bytes,
@@ -170,8 +202,16 @@ def compression_report(clf: BertTextClassifier, texts, labels, *,
         model = TFLiteTextClassifier.from_keras(clf, mode, cache_key=cache_key)
         acc = evaluate_text_classifier(model, texts, labels)["accuracy"]
         lat = latency_ms(model, texts[:latency_sentences])
-        rows.append({"mode": mode, "model": MODES[mode], "bytes": model.size_bytes,
-                     "accuracy": acc, "latency_ms": lat, "n": int(len(labels))})
+        rows.append(
+            {
+                "mode": mode,
+                "model": MODES[mode],
+                "bytes": model.size_bytes,
+                "accuracy": acc,
+                "latency_ms": lat,
+                "n": int(len(labels)),
+            }
+        )
         models[mode] = model
     if progress is not None:
         progress(len(modes), len(modes), {})

@@ -5,6 +5,7 @@ The fine-tuned model is an entry of the engine cache (``engine/cache.py``, kind
 ``nlp-finetuned``): keyed by the config, written atomically, and a damaged folder is noted in
 one line and retrained. Kept for one release: ``evaluate`` (now ``evaluate_text_classifier``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,8 +20,14 @@ from ..._aliases import module_aliases
 from ...training import Progress, set_seed, stratified_split, training_clock
 from .classifier import BertTextClassifier, TextClassifierBase
 
-__all__ = ["FineTuneConfig", "rotten_tomatoes_splits", "fine_tune", "evaluate_text_classifier",
-           "finetuned_classifier", "cache_path"]
+__all__ = [
+    "FineTuneConfig",
+    "rotten_tomatoes_splits",
+    "fine_tune",
+    "evaluate_text_classifier",
+    "finetuned_classifier",
+    "cache_path",
+]
 
 __getattr__ = module_aliases(__name__, {"evaluate": "evaluate_text_classifier"})
 
@@ -53,10 +60,17 @@ class FineTuneConfig:
         if self.n_train + self.n_val + self.n_test > 12808:
             raise ValueError("n_train + n_val + n_test must be at most 12,808 (the corpus size)")
         checks.int_in_range(self.max_length, name="max_length", low=8, high=512)
-        checks.number_in_range(self.learning_rate, name="learning_rate", low=0.0, high=1.0,
-                               low_open=True, high_open=True)
-        checks.number_in_range(self.warmup_fraction, name="warmup_fraction", low=0.0, high=1.0,
-                               high_open=True)
+        checks.number_in_range(
+            self.learning_rate,
+            name="learning_rate",
+            low=0.0,
+            high=1.0,
+            low_open=True,
+            high_open=True,
+        )
+        checks.number_in_range(
+            self.warmup_fraction, name="warmup_fraction", low=0.0, high=1.0, high_open=True
+        )
         checks.non_negative_int(self.seed, name="seed")
         if self.steps_per_epoch is not None:
             checks.positive_int(self.steps_per_epoch, name="steps_per_epoch")
@@ -64,8 +78,15 @@ class FineTuneConfig:
     @classmethod
     def quick(cls) -> FineTuneConfig:
         """A few steps at short length: for tests, CI and BMW_QUICK=1 notebooks."""
-        return cls(n_train=64, n_val=32, n_test=64, max_length=32, epochs=1, batch_size=16,
-                   steps_per_epoch=4)
+        return cls(
+            n_train=64,
+            n_val=32,
+            n_test=64,
+            max_length=32,
+            epochs=1,
+            batch_size=16,
+            steps_per_epoch=4,
+        )
 
     @classmethod
     def default(cls, *, quick: bool = False) -> FineTuneConfig:
@@ -121,8 +142,14 @@ def _warmup_linear_decay(peak: float, total_steps: int, warmup_fraction: float):
     return _Schedule()
 
 
-def fine_tune(clf: BertTextClassifier, train, *, val=None, config: FineTuneConfig | None = None,
-              progress: Progress = None) -> dict:
+def fine_tune(
+    clf: BertTextClassifier,
+    train,
+    *,
+    val=None,
+    config: FineTuneConfig | None = None,
+    progress: Progress = None,
+) -> dict:
     """Train ``clf.model`` in place; returns {'epoch_s': [...], 'history': {...}}.
 
     ``progress(done, total, logs)`` after every step (one epoch is minutes on a laptop CPU).
@@ -142,35 +169,51 @@ def fine_tune(clf: BertTextClassifier, train, *, val=None, config: FineTuneConfi
         steps = min(steps, config.steps_per_epoch)
         keep = steps * config.batch_size
         x, y = {k: v[:keep] for k, v in x.items()}, y[:keep]
-    schedule = _warmup_linear_decay(config.learning_rate, steps * config.epochs,
-                                    config.warmup_fraction)
-    clf.model.compile(optimizer=keras.optimizers.Adam(schedule),
-                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                      metrics=["accuracy"])
+    schedule = _warmup_linear_decay(
+        config.learning_rate, steps * config.epochs, config.warmup_fraction
+    )
+    clf.model.compile(
+        optimizer=keras.optimizers.Adam(schedule),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
     val_data = None
     if val is not None:
         val_data = (clf.encode(list(val[0])), np.asarray(val[1], dtype=np.int64))
     clock = training_clock(progress=progress, epochs=config.epochs, steps_per_epoch=steps)
-    hist = clf.model.fit(x, y, batch_size=config.batch_size, epochs=config.epochs, verbose=0,
-                         validation_data=val_data, shuffle=True, callbacks=[clock])
-    return {"epoch_s": list(clock.clock.epoch_seconds),
-            "history": {k: [float(v) for v in vs] for k, vs in hist.history.items()}}
+    hist = clf.model.fit(
+        x,
+        y,
+        batch_size=config.batch_size,
+        epochs=config.epochs,
+        verbose=0,
+        validation_data=val_data,
+        shuffle=True,
+        callbacks=[clock],
+    )
+    return {
+        "epoch_s": list(clock.clock.epoch_seconds),
+        "history": {k: [float(v) for v in vs] for k, vs in hist.history.items()},
+    }
 
 
-def evaluate_text_classifier(clf: TextClassifierBase, texts, labels, *, progress: Progress = None,
-                             batch_size: int = 32) -> dict:
+def evaluate_text_classifier(
+    clf: TextClassifierBase, texts, labels, *, progress: Progress = None, batch_size: int = 32
+) -> dict:
     """Accuracy of any text classifier (Keras or TFLite) on ``texts``: {'accuracy', 'n'}."""
     if not isinstance(clf, TextClassifierBase):
         raise TypeError(f"clf must be a text classifier, got {type(clf).__name__}")
     batch_size = checks.positive_int(batch_size, name="batch_size")
     labels = np.asarray(labels)
     if len(texts) != len(labels) or not len(labels):
-        raise ValueError("texts and labels must be non-empty and the same length, got "
-                         f"{len(texts)} and {len(labels)}")
+        raise ValueError(
+            "texts and labels must be non-empty and the same length, got "
+            f"{len(texts)} and {len(labels)}"
+        )
     correct = 0
     for i in range(0, len(labels), batch_size):
-        probs = clf.predict_proba(list(texts[i:i + batch_size]), batch_size=batch_size)
-        correct += int((probs.argmax(axis=1) == labels[i:i + batch_size]).sum())
+        probs = clf.predict_proba(list(texts[i : i + batch_size]), batch_size=batch_size)
+        correct += int((probs.argmax(axis=1) == labels[i : i + batch_size]).sum())
         if progress is not None:
             done = min(i + batch_size, len(labels))
             progress(done, len(labels), {"accuracy": correct / done})
@@ -183,8 +226,9 @@ def _parts(config: FineTuneConfig) -> dict:
 
 
 def _entry(config: FineTuneConfig) -> cache.CacheEntry:
-    return cache.CacheEntry.for_parts(kind="nlp-finetuned", version=_VERSION, name=_NAME,
-                                      parts=_parts(config))
+    return cache.CacheEntry.for_parts(
+        kind="nlp-finetuned", version=_VERSION, name=_NAME, parts=_parts(config)
+    )
 
 
 def cache_path(config: FineTuneConfig) -> Path:
@@ -201,14 +245,19 @@ def _save(value: tuple[BertTextClassifier, dict], path: Path) -> None:
 def _load(path: Path) -> tuple[BertTextClassifier, dict]:
     clf = BertTextClassifier.load(path)  # checks every file against the checksums saved with it
     metrics = json.loads((path / _METRICS).read_text())
-    if not isinstance(metrics, dict) or not {"epoch_s", "history", "test_accuracy",
-                                             "n_test"} <= set(metrics):
+    if not isinstance(metrics, dict) or not {
+        "epoch_s",
+        "history",
+        "test_accuracy",
+        "n_test",
+    } <= set(metrics):
         raise ValueError(f"{_METRICS} does not hold the training metrics")
     return clf, metrics
 
 
-def finetuned_classifier(config: FineTuneConfig | None = None, *, progress: Progress = None,
-                         use_cache: bool = True) -> tuple[BertTextClassifier, dict]:
+def finetuned_classifier(
+    config: FineTuneConfig | None = None, *, progress: Progress = None, use_cache: bool = True
+) -> tuple[BertTextClassifier, dict]:
     """The fine-tuned classifier and an info dict: loaded from the cache, or trained and cached.
 
     ``info`` holds the config, ``path``, ``from_cache``, ``epoch_s``, ``history``,
@@ -224,19 +273,35 @@ def finetuned_classifier(config: FineTuneConfig | None = None, *, progress: Prog
     def build() -> tuple[BertTextClassifier, dict]:
         splits = rotten_tomatoes_splits(config)
         clf = BertTextClassifier.from_checkpoint(max_length=config.max_length)
-        trained = fine_tune(clf, splits["train"], val=splits["val"], config=config,
-                            progress=progress)
+        trained = fine_tune(
+            clf, splits["train"], val=splits["val"], config=config, progress=progress
+        )
         test = evaluate_text_classifier(clf, *splits["test"])
-        return clf, {"epoch_s": trained["epoch_s"], "history": trained["history"],
-                     "test_accuracy": test["accuracy"], "n_test": test["n"]}
+        return clf, {
+            "epoch_s": trained["epoch_s"],
+            "history": trained["history"],
+            "test_accuracy": test["accuracy"],
+            "n_test": test["n"],
+        }
 
-    outcome = cache.fetch_or_build(kind="nlp-finetuned", version=_VERSION, name=_NAME,
-                                   parts=_parts(config), build=build, save=_save, load=_load,
-                                   progress=progress, use_cache=use_cache)
+    outcome = cache.fetch_or_build(
+        kind="nlp-finetuned",
+        version=_VERSION,
+        name=_NAME,
+        parts=_parts(config),
+        build=build,
+        save=_save,
+        load=_load,
+        progress=progress,
+        use_cache=use_cache,
+    )
     clf, metrics = outcome.value
-    info = {"config": config.to_config(), "from_cache": outcome.from_cache,
-            "path": str(outcome.path if outcome.path is not None else cache_path(config)),
-            **metrics}
+    info = {
+        "config": config.to_config(),
+        "from_cache": outcome.from_cache,
+        "path": str(outcome.path if outcome.path is not None else cache_path(config)),
+        **metrics,
+    }
     if outcome.note and not outcome.from_cache:
         info["retrained_because"] = outcome.note
     return clf, info

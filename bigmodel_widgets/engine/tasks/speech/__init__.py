@@ -3,6 +3,7 @@
 recognizer.py holds the split, training and the cached recognizer; models.py the Conv1D
 models; frontend.py turns a WAV into MFCC frames.
 """
+
 from __future__ import annotations
 
 from ..._aliases import module_aliases
@@ -24,9 +25,24 @@ from .recognizer import (  # the chapter reads as bmw.speech.<name>
     trained_recognizer,
 )
 
-__all__ = ["frontend", "models", "recognizer", "SpeechSplit", "SpeechPrediction",
-           "SpeechRecognizer", "load_split", "check_sequences", "pad_batch", "train",
-           "trained_recognizer", "MIN_FRAMES", "N_FEATURES", "DIGITS", "FULL_EPOCHS",
-           "QUICK_EPOCHS", "CACHE_VERSION"]
+__all__ = [
+    "frontend",
+    "models",
+    "recognizer",
+    "SpeechSplit",
+    "SpeechPrediction",
+    "SpeechRecognizer",
+    "load_split",
+    "check_sequences",
+    "pad_batch",
+    "train",
+    "trained_recognizer",
+    "MIN_FRAMES",
+    "N_FEATURES",
+    "DIGITS",
+    "FULL_EPOCHS",
+    "QUICK_EPOCHS",
+    "CACHE_VERSION",
+]
 
 __getattr__ = module_aliases(__name__, {"Prediction": "SpeechPrediction"})  # for one release

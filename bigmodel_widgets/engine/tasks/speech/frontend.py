@@ -8,6 +8,7 @@ tf.signal, but it is a reconstruction: microphones, speakers and any unknown pre
 so :func:`compare_to_dataset` measures how far a recording's features sit from the training
 data instead of assuming they match.
 """
+
 from __future__ import annotations
 
 import io
@@ -20,9 +21,23 @@ import numpy as np
 from ... import backend
 from ...checks import boolean, number_in_range, positive_int
 
-__all__ = ["FRONTEND_RATE", "N_FFT", "HOP", "N_MELS", "N_MFCC", "Waveform", "Features",
-           "read_wav", "prepare_waveform", "features", "mfcc", "slaney_mel_matrix", "synth_tone",
-           "min_samples", "compare_to_dataset"]
+__all__ = [
+    "FRONTEND_RATE",
+    "N_FFT",
+    "HOP",
+    "N_MELS",
+    "N_MFCC",
+    "Waveform",
+    "Features",
+    "read_wav",
+    "prepare_waveform",
+    "features",
+    "mfcc",
+    "slaney_mel_matrix",
+    "synth_tone",
+    "min_samples",
+    "compare_to_dataset",
+]
 
 FRONTEND_RATE = 22050
 N_FFT, HOP, N_MELS, N_MFCC = 2048, 512, 128, 13
@@ -57,8 +72,10 @@ def read_wav(source) -> Waveform:
         if not raw:
             raise ValueError("the upload is empty (0 bytes)")
         if raw[:4] not in (b"RIFF", b"RIFX") or raw[8:12] != b"WAVE":
-            raise ValueError("not a WAV file: the RIFF/WAVE header is missing "
-                             f"(starts with {raw[:12]!r}); upload a .wav recording")
+            raise ValueError(
+                "not a WAV file: the RIFF/WAVE header is missing "
+                f"(starts with {raw[:12]!r}); upload a .wav recording"
+            )
         source = io.BytesIO(raw)
     elif isinstance(source, (str, os.PathLike)) and not os.path.exists(source):
         raise ValueError(f"no such WAV file: {source}")
@@ -96,7 +113,9 @@ def prepare_waveform(samples, rate: int, *, mix_stereo: bool = False) -> Wavefor
     if x.size == 0:
         raise ValueError("the audio is empty (0 samples)")
     if not np.isfinite(x).all():
-        raise ValueError(f"the audio contains {int((~np.isfinite(x)).sum())} NaN or infinite samples")
+        raise ValueError(
+            f"the audio contains {int((~np.isfinite(x)).sum())} NaN or infinite samples"
+        )
     if x.ndim == 2 and x.shape[1] == 1:
         x = x[:, 0]
     if x.ndim != 1:
@@ -104,16 +123,20 @@ def prepare_waveform(samples, rate: int, *, mix_stereo: bool = False) -> Wavefor
             x = x.mean(axis=1)
             notes.append(f"mixed {samples.shape[1]} channels down to mono")
         else:
-            raise ValueError(f"the audio has shape {x.shape} ({x.shape[-1] if x.ndim == 2 else '?'} "
-                             "channels); the front end takes mono - mix it down "
-                             "(mix_stereo=True) or pick one channel")
+            raise ValueError(
+                f"the audio has shape {x.shape} ({x.shape[-1] if x.ndim == 2 else '?'} "
+                "channels); the front end takes mono - mix it down "
+                "(mix_stereo=True) or pick one channel"
+            )
     peak = float(np.abs(x).max())
     if peak < SILENCE_PEAK:
         raise ValueError(f"the audio is silent (peak {peak:.2g} of full scale 1.0)")
     if len(x) < min_samples(int(rate)):
-        raise ValueError(f"the audio is too short: {len(x)} samples at {rate} Hz "
-                         f"({1000 * len(x) / rate:.0f} ms); at least {min_samples(int(rate))} "
-                         "are needed for 3 MFCC frames (the Conv1D kernel_size)")
+        raise ValueError(
+            f"the audio is too short: {len(x)} samples at {rate} Hz "
+            f"({1000 * len(x) / rate:.0f} ms); at least {min_samples(int(rate))} "
+            "are needed for 3 MFCC frames (the Conv1D kernel_size)"
+        )
     if rate != FRONTEND_RATE:
         from math import gcd
 
@@ -121,8 +144,10 @@ def prepare_waveform(samples, rate: int, *, mix_stereo: bool = False) -> Wavefor
 
         g = gcd(int(rate), FRONTEND_RATE)
         x = resample_poly(x, FRONTEND_RATE // g, int(rate) // g).astype(np.float32)
-        notes.append(f"resampled {rate} Hz -> {FRONTEND_RATE} Hz (the rate the dataset's "
-                     "MFCC pipeline appears to use)")
+        notes.append(
+            f"resampled {rate} Hz -> {FRONTEND_RATE} Hz (the rate the dataset's "
+            "MFCC pipeline appears to use)"
+        )
     return Waveform(x, FRONTEND_RATE, tuple(notes))
 
 
@@ -130,7 +155,9 @@ def _hz_to_mel(f):
     f = np.asarray(f, dtype=np.float64)
     mel = f / (200.0 / 3)
     log_part = f >= 1000.0
-    return np.where(log_part, 15.0 + np.log(np.maximum(f, 1e-9) / 1000.0) / (np.log(6.4) / 27.0), mel)
+    return np.where(
+        log_part, 15.0 + np.log(np.maximum(f, 1e-9) / 1000.0) / (np.log(6.4) / 27.0), mel
+    )
 
 
 def _mel_to_hz(m):
@@ -138,8 +165,9 @@ def _mel_to_hz(m):
     return np.where(m >= 15.0, 1000.0 * np.exp((np.log(6.4) / 27.0) * (m - 15.0)), m * 200.0 / 3)
 
 
-def slaney_mel_matrix(*, rate: int = FRONTEND_RATE, n_fft: int = N_FFT,
-                      n_mels: int = N_MELS) -> np.ndarray:
+def slaney_mel_matrix(
+    *, rate: int = FRONTEND_RATE, n_fft: int = N_FFT, n_mels: int = N_MELS
+) -> np.ndarray:
     """(n_fft//2+1, n_mels) Slaney-scale, area-normalised triangles (librosa's default
     filterbank; tf.signal's own matrix uses the HTK scale with unit-height triangles)."""
     fft_hz = np.linspace(0, rate / 2, n_fft // 2 + 1)
@@ -156,6 +184,7 @@ def slaney_mel_matrix(*, rate: int = FRONTEND_RATE, n_fft: int = N_FFT,
 @dataclass(frozen=True)
 class Features:
     """Every stage, for plotting: power spectrogram (dB), log-mel (dB) and MFCC frames."""
+
     spectrogram_db: np.ndarray  # (frames, n_fft//2+1)
     mel_db: np.ndarray  # (frames, n_mels)
     mfcc: np.ndarray  # (frames, 13)
@@ -167,17 +196,24 @@ class Features:
 def features(wave: Waveform) -> Features:
     """Compute every front-end stage of a mono waveform at FRONTEND_RATE (see prepare_waveform)."""
     if not isinstance(wave, Waveform):
-        raise TypeError(f"wave must be a Waveform (use prepare_waveform), got {type(wave).__name__}")
+        raise TypeError(
+            f"wave must be a Waveform (use prepare_waveform), got {type(wave).__name__}"
+        )
     if wave.rate != FRONTEND_RATE or wave.samples.ndim != 1:
-        raise ValueError(f"features() needs mono audio at {FRONTEND_RATE} Hz, got {wave.channels} "
-                         f"channel(s) at {wave.rate} Hz; pass it through prepare_waveform first")
+        raise ValueError(
+            f"features() needs mono audio at {FRONTEND_RATE} Hz, got {wave.channels} "
+            f"channel(s) at {wave.rate} Hz; pass it through prepare_waveform first"
+        )
     if len(wave.samples) < min_samples():
-        raise ValueError(f"the audio is too short: {len(wave.samples)} samples; need {min_samples()}")
+        raise ValueError(
+            f"the audio is too short: {len(wave.samples)} samples; need {min_samples()}"
+        )
     tf = backend.tf()
     x = tf.constant(wave.samples, tf.float32)
     x = tf.pad(x, [[N_FFT // 2, N_FFT // 2]], mode="REFLECT")  # centred frames, as librosa
-    stft = tf.signal.stft(x, frame_length=N_FFT, frame_step=HOP, fft_length=N_FFT,
-                          window_fn=tf.signal.hann_window)
+    stft = tf.signal.stft(
+        x, frame_length=N_FFT, frame_step=HOP, fft_length=N_FFT, window_fn=tf.signal.hann_window
+    )
     power = tf.math.square(tf.abs(stft))
     mel = tf.matmul(power, tf.constant(slaney_mel_matrix()))
 
@@ -188,8 +224,14 @@ def features(wave: Waveform) -> Features:
     mel_db = to_db(mel)
     coeffs = tf.signal.dct(mel_db, type=2, norm="ortho")[:, :N_MFCC]
     n = int(coeffs.shape[0])
-    return Features(to_db(power).numpy(), mel_db.numpy(), coeffs.numpy(),
-                    np.arange(n) * HOP / FRONTEND_RATE, FRONTEND_RATE, wave.notes)
+    return Features(
+        to_db(power).numpy(),
+        mel_db.numpy(),
+        coeffs.numpy(),
+        np.arange(n) * HOP / FRONTEND_RATE,
+        FRONTEND_RATE,
+        wave.notes,
+    )
 
 
 def mfcc(samples, rate: int, *, mix_stereo: bool = False) -> np.ndarray:
@@ -197,12 +239,18 @@ def mfcc(samples, rate: int, *, mix_stereo: bool = False) -> np.ndarray:
     return features(prepare_waveform(samples, rate, mix_stereo=mix_stereo)).mfcc
 
 
-def synth_tone(freq_hz: float = 440.0, seconds: float = 0.5, rate: int = FRONTEND_RATE, *,
-               amplitude: float = 0.5) -> np.ndarray:
+def synth_tone(
+    freq_hz: float = 440.0,
+    seconds: float = 0.5,
+    rate: int = FRONTEND_RATE,
+    *,
+    amplitude: float = 0.5,
+) -> np.ndarray:
     """A pure sine tone with 10 ms fades: a known input for tests and demos."""
     rate = positive_int(rate, name="rate (Hz)")
-    freq_hz = number_in_range(freq_hz, name="freq_hz", low=0.0, high=rate / 2, low_open=True,
-                              high_open=True)
+    freq_hz = number_in_range(
+        freq_hz, name="freq_hz", low=0.0, high=rate / 2, low_open=True, high_open=True
+    )
     seconds = number_in_range(seconds, name="seconds", low=0.0, low_open=True)
     amplitude = number_in_range(amplitude, name="amplitude", low=0.0, high=1.0)
     t = np.arange(int(seconds * rate)) / rate
@@ -220,5 +268,9 @@ def compare_to_dataset(mfcc_frames, mean, std) -> dict:
     frames = np.asarray(mfcc_frames, np.float32)
     z = (frames.mean(0) - np.asarray(mean)) / np.asarray(std)
     worst = int(np.argmax(np.abs(z)))
-    return {"z_per_coefficient": [round(float(v), 2) for v in z], "max_abs_z": float(abs(z[worst])),
-            "worst_coefficient": worst, "in_distribution": bool(np.abs(z).max() <= 2.0)}
+    return {
+        "z_per_coefficient": [round(float(v), 2) for v in z],
+        "max_abs_z": float(abs(z[worst])),
+        "worst_coefficient": worst,
+        "in_distribution": bool(np.abs(z).max() <= 2.0),
+    }

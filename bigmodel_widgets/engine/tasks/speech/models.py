@@ -5,6 +5,7 @@ Padding is masked: every conv output is multiplied by a frame mask (a frame is p
 its features are exactly 0) and pooling averages over real frames only, so a sequence scores
 the same alone as inside a padded batch. "same" padding keeps the mask aligned with the frames.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -12,8 +13,16 @@ import warnings
 from ... import backend
 from ...checks import int_in_range, one_of, positive_int
 
-__all__ = ["MODEL_KINDS", "KERNEL_SIZE", "LEARNING_RATES", "check_kind", "build_model",
-           "build_text_model", "build_strong_model", "custom_objects"]
+__all__ = [
+    "MODEL_KINDS",
+    "KERNEL_SIZE",
+    "LEARNING_RATES",
+    "check_kind",
+    "build_model",
+    "build_text_model",
+    "build_strong_model",
+    "custom_objects",
+]
 
 KERNEL_SIZE = 3  # the text's kernel size, shared by every conv here
 # "text": the text's model, fixed; "strong": a deeper one. ("text_fixed" was the old name of
@@ -54,8 +63,9 @@ def custom_objects() -> dict:
 
 
 def _conv_block(keras, h, mask, filters, batch_norm, name):
-    h = keras.layers.Conv1D(filters, KERNEL_SIZE, padding="same", use_bias=not batch_norm,
-                            name=f"{name}_conv")(h)
+    h = keras.layers.Conv1D(
+        filters, KERNEL_SIZE, padding="same", use_bias=not batch_norm, name=f"{name}_conv"
+    )(h)
     if batch_norm:
         h = keras.layers.BatchNormalization(name=f"{name}_bn")(h)
     h = keras.layers.Activation("relu", name=f"{name}_relu")(h)
@@ -65,8 +75,12 @@ def _conv_block(keras, h, mask, filters, batch_norm, name):
 def check_kind(kind: str) -> str:
     """``kind`` checked against :data:`MODEL_KINDS`; the old name "text_fixed" warns and means "text"."""
     if kind in _OLD_KINDS:
-        warnings.warn(f"kind={kind!r} is now kind={_OLD_KINDS[kind]!r} (the text's own model); "
-                      f"{kind!r} goes in the next release", DeprecationWarning, stacklevel=3)
+        warnings.warn(
+            f"kind={kind!r} is now kind={_OLD_KINDS[kind]!r} (the text's own model); "
+            f"{kind!r} goes in the next release",
+            DeprecationWarning,
+            stacklevel=3,
+        )
         return _OLD_KINDS[kind]
     return one_of(kind, name="kind", choices=MODEL_KINDS)
 
@@ -105,7 +119,8 @@ def build_strong_model(*, n_features: int = 13, n_classes: int = 10):
             mask = keras.layers.MaxPooling1D(2, padding="same", name=f"pool{i}_mask")(mask)
     # After ReLU and masking, padding is 0 and real values are >= 0, so a plain max is masked.
     pooled = keras.layers.Concatenate(name="pooled")(
-        [MaskedMean(name="masked_mean")([h, mask]), keras.layers.GlobalMaxPooling1D(name="max")(h)])
+        [MaskedMean(name="masked_mean")([h, mask]), keras.layers.GlobalMaxPooling1D(name="max")(h)]
+    )
     h = keras.layers.Dropout(0.3, name="dropout")(pooled)
     h = keras.layers.Dense(64, activation="relu", name="dense")(h)
     out = keras.layers.Dense(n_classes, activation="softmax", name="probs")(h)
@@ -118,8 +133,11 @@ def build_model(kind: str = "strong", *, n_features: int = 13, n_classes: int = 
     builder = build_text_model if kind == "text" else build_strong_model
     model = builder(n_features=n_features, n_classes=n_classes)
     keras = backend.keras()
-    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATES[kind]),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(LEARNING_RATES[kind]),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 

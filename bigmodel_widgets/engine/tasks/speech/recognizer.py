@@ -6,6 +6,7 @@ splits them with a fixed seed, standardises with training-set statistics, zero-p
 The waveform front end lives in frontend.py. Quick runs are asked for explicitly
 (``quick=True``: 2 epochs instead of 15); notebooks and widgets decide that from ``BMW_QUICK``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,14 +16,27 @@ from pathlib import Path
 
 import numpy as np
 
-from ..._aliases import module_aliases
 from ... import backend, cache, data, training
+from ..._aliases import module_aliases
 from ...checks import boolean, fraction, int_in_range, non_negative_int, positive_int
 from .models import KERNEL_SIZE, LEARNING_RATES, build_model, check_kind
 
-__all__ = ["SpeechSplit", "SpeechPrediction", "SpeechRecognizer", "load_split",
-           "check_sequences", "pad_batch", "train", "trained_recognizer", "MIN_FRAMES",
-           "N_FEATURES", "DIGITS", "FULL_EPOCHS", "QUICK_EPOCHS", "CACHE_VERSION"]
+__all__ = [
+    "SpeechSplit",
+    "SpeechPrediction",
+    "SpeechRecognizer",
+    "load_split",
+    "check_sequences",
+    "pad_batch",
+    "train",
+    "trained_recognizer",
+    "MIN_FRAMES",
+    "N_FEATURES",
+    "DIGITS",
+    "FULL_EPOCHS",
+    "QUICK_EPOCHS",
+    "CACHE_VERSION",
+]
 
 FULL_EPOCHS = 15
 QUICK_EPOCHS = 2  # quick=True: enough to see learning, not to measure it
@@ -46,15 +60,21 @@ def check_sequences(seqs, *, n_features: int = N_FEATURES, name: str = "seqs") -
     for i, s in enumerate(seqs):
         a = np.asarray(s, dtype=np.float32)
         if a.ndim != 2 or a.shape[1] != n_features:
-            raise ValueError(f"{name}[{i}] has shape {a.shape}; expected (frames, {n_features}) "
-                             f"- the models' input width follows the data's {n_features} MFCCs")
+            raise ValueError(
+                f"{name}[{i}] has shape {a.shape}; expected (frames, {n_features}) "
+                f"- the models' input width follows the data's {n_features} MFCCs"
+            )
         if a.shape[0] < MIN_FRAMES:
-            raise ValueError(f"{name}[{i}] has {a.shape[0]} frame(s); at least {MIN_FRAMES} are "
-                             f"needed (the Conv1D kernel_size is {KERNEL_SIZE})")
+            raise ValueError(
+                f"{name}[{i}] has {a.shape[0]} frame(s); at least {MIN_FRAMES} are "
+                f"needed (the Conv1D kernel_size is {KERNEL_SIZE})"
+            )
         if not np.isfinite(a).all():
             raise ValueError(f"{name}[{i}] contains NaN or infinite values")
         if not np.any(a != 0, axis=1).all():
-            raise ValueError(f"{name}[{i}] has an all-zero frame, which the models treat as padding")
+            raise ValueError(
+                f"{name}[{i}] has an all-zero frame, which the models treat as padding"
+            )
         out.append(a)
     return out
 
@@ -75,6 +95,7 @@ def pad_batch(seqs, *, max_frames: int | None = None) -> np.ndarray:
 @dataclass(frozen=True)
 class SpeechSplit:
     """Raw (unstandardised) train/test sequences and the training set's feature statistics."""
+
     x_train: list
     y_train: np.ndarray
     x_test: list
@@ -86,7 +107,9 @@ class SpeechSplit:
 
     def key(self) -> str:
         """A short id of the split's content, used in cache keys."""
-        h = hashlib.sha1(f"{self.seed}-{self.test_fraction}-{len(self.x_train)}-{len(self.x_test)}".encode())
+        h = hashlib.sha1(
+            f"{self.seed}-{self.test_fraction}-{len(self.x_train)}-{len(self.x_test)}".encode()
+        )
         h.update(self.y_test.tobytes())
         return h.hexdigest()[:12]
 
@@ -101,7 +124,9 @@ class SpeechSplit:
         return h.hexdigest()
 
 
-def load_split(*, seed: int = 0, test_fraction: float = 0.2, limit: int | None = None) -> SpeechSplit:
+def load_split(
+    *, seed: int = 0, test_fraction: float = 0.2, limit: int | None = None
+) -> SpeechSplit:
     """The 3,000 recordings split with class balance by ``seed``; ``limit`` keeps the first
     ``limit`` recordings per split (small tests)."""
     seed = non_negative_int(seed, name="seed")
@@ -114,9 +139,16 @@ def load_split(*, seed: int = 0, test_fraction: float = 0.2, limit: int | None =
         train_idx, test_idx = train_idx[:limit], test_idx[:limit]
     x_train = [seqs[i] for i in train_idx]
     frames = np.concatenate(x_train)
-    return SpeechSplit(x_train, y[train_idx], [seqs[i] for i in test_idx], y[test_idx],
-                       frames.mean(0).astype(np.float32), frames.std(0).astype(np.float32) + 1e-6,
-                       seed, test_fraction)
+    return SpeechSplit(
+        x_train,
+        y[train_idx],
+        [seqs[i] for i in test_idx],
+        y[test_idx],
+        frames.mean(0).astype(np.float32),
+        frames.std(0).astype(np.float32) + 1e-6,
+        seed,
+        test_fraction,
+    )
 
 
 @dataclass(frozen=True)
@@ -138,6 +170,7 @@ __getattr__ = module_aliases(__name__, {"Prediction": "SpeechPrediction"})  # fo
 @dataclass
 class SpeechRecognizer:
     """A trained model together with the standardisation it was trained with."""
+
     model: object
     mean: np.ndarray
     std: np.ndarray
@@ -156,7 +189,7 @@ class SpeechRecognizer:
         order = np.argsort([len(s) for s in x])
         out = np.zeros((len(x), self.model.output_shape[-1]), np.float32)
         for start in range(0, len(x), batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             batch = pad_batch([x[i] for i in idx])
             out[idx] = self._forward(batch).numpy()
         return out
@@ -181,8 +214,11 @@ class SpeechRecognizer:
         pred = self.predict_proba(seqs).argmax(1)
         confusion = np.zeros((10, 10), np.int64)
         np.add.at(confusion, (y, pred), 1)
-        return {"accuracy": float((pred == y).mean()), "n": int(len(y)),
-                "confusion": confusion.tolist()}
+        return {
+            "accuracy": float((pred == y).mean()),
+            "n": int(len(y)),
+            "confusion": confusion.tolist(),
+        }
 
 
 def _epochs(epochs: int | None, quick: bool) -> int:
@@ -192,9 +228,16 @@ def _epochs(epochs: int | None, quick: bool) -> int:
     return positive_int(epochs, name="epochs")
 
 
-def train(split: SpeechSplit, kind: str = "strong", *, epochs: int | None = None,
-          batch_size: int = 32, seed: int = 0, progress: training.Progress = None,
-          quick: bool = False) -> SpeechRecognizer:
+def train(
+    split: SpeechSplit,
+    kind: str = "strong",
+    *,
+    epochs: int | None = None,
+    batch_size: int = 32,
+    seed: int = 0,
+    progress: training.Progress = None,
+    quick: bool = False,
+) -> SpeechRecognizer:
     """Train a fresh model of ``kind`` on ``split``; ``epochs`` defaults to :data:`FULL_EPOCHS`
     (:data:`QUICK_EPOCHS` with ``quick=True``)."""
     if not isinstance(split, SpeechSplit):
@@ -204,13 +247,22 @@ def train(split: SpeechSplit, kind: str = "strong", *, epochs: int | None = None
     batch_size = positive_int(batch_size, name="batch_size")
     seed = non_negative_int(seed, name="seed")
     training.set_seed(seed)
-    x = pad_batch([(s - split.mean) / split.std for s in check_sequences(split.x_train, name="x_train")])
+    x = pad_batch(
+        [(s - split.mean) / split.std for s in check_sequences(split.x_train, name="x_train")]
+    )
     model = build_model(kind, n_features=N_FEATURES, n_classes=10)
     keras = backend.keras()
     lr_drop = keras.callbacks.LearningRateScheduler(_lr_drop(epochs))
     t0 = time.perf_counter()
-    hist = model.fit(x, split.y_train, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0,
-                     callbacks=[training.training_clock(progress=progress, epochs=epochs), lr_drop])
+    hist = model.fit(
+        x,
+        split.y_train,
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=True,
+        verbose=0,
+        callbacks=[training.training_clock(progress=progress, epochs=epochs), lr_drop],
+    )
     elapsed = time.perf_counter() - t0
     history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
     return SpeechRecognizer(model, split.mean, split.std, kind, history, elapsed)
@@ -228,14 +280,22 @@ def _save(rec: SpeechRecognizer, folder: Path) -> None:
     """One folder entry: the weights and what training reported."""
     folder.mkdir()
     rec.model.save_weights(str(folder / _WEIGHTS))
-    cache.save_json({"kind": rec.kind, "history": rec.history, "train_s": rec.train_s},
-                    folder / _META)
+    cache.save_json(
+        {"kind": rec.kind, "history": rec.history, "train_s": rec.train_s}, folder / _META
+    )
 
 
-def trained_recognizer(kind: str = "strong", *, seed: int = 0, epochs: int | None = None,
-                       progress: training.Progress = None, split: SpeechSplit | None = None,
-                       batch_size: int = 32, quick: bool = False,
-                       use_cache: bool = True) -> SpeechRecognizer:
+def trained_recognizer(
+    kind: str = "strong",
+    *,
+    seed: int = 0,
+    epochs: int | None = None,
+    progress: training.Progress = None,
+    split: SpeechSplit | None = None,
+    batch_size: int = 32,
+    quick: bool = False,
+    use_cache: bool = True,
+) -> SpeechRecognizer:
     """Train once, then load the weights from the engine cache.
 
     The key covers kind, seed, epochs, batch size, the learning-rate recipe and the split's
@@ -248,9 +308,14 @@ def trained_recognizer(kind: str = "strong", *, seed: int = 0, epochs: int | Non
     epochs = _epochs(epochs, quick)
     batch_size = positive_int(batch_size, name="batch_size")
     split = split if split is not None else load_split(seed=seed)
-    parts = {"kind": kind, "seed": seed, "epochs": epochs, "batch_size": batch_size,
-             "recipe": {"learning_rate": LEARNING_RATES[kind], "schedule": "halve every third"},
-             "split": split.fingerprint()}
+    parts = {
+        "kind": kind,
+        "seed": seed,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "recipe": {"learning_rate": LEARNING_RATES[kind], "schedule": "halve every third"},
+        "split": split.fingerprint(),
+    }
 
     def load(folder: Path) -> SpeechRecognizer:
         meta = cache.load_json(folder / _META)
@@ -258,13 +323,23 @@ def trained_recognizer(kind: str = "strong", *, seed: int = 0, epochs: int | Non
             raise ValueError(f"{_META} does not describe a trained {kind!r} model")
         model = build_model(kind, n_features=N_FEATURES, n_classes=10)
         model.load_weights(str(folder / _WEIGHTS))
-        return SpeechRecognizer(model, split.mean, split.std, kind, meta["history"],
-                                float(meta["train_s"]))
+        return SpeechRecognizer(
+            model, split.mean, split.std, kind, meta["history"], float(meta["train_s"])
+        )
 
     def build() -> SpeechRecognizer:
-        return train(split, kind, epochs=epochs, batch_size=batch_size, seed=seed,
-                     progress=progress)
+        return train(
+            split, kind, epochs=epochs, batch_size=batch_size, seed=seed, progress=progress
+        )
 
-    return cache.fetch_or_build(kind="speech-recognizer", parts=parts, version=CACHE_VERSION,
-                                name=kind, build=build, save=_save, load=load,
-                                progress=progress, use_cache=use_cache).value
+    return cache.fetch_or_build(
+        kind="speech-recognizer",
+        parts=parts,
+        version=CACHE_VERSION,
+        name=kind,
+        build=build,
+        save=_save,
+        load=load,
+        progress=progress,
+        use_cache=use_cache,
+    ).value

@@ -4,6 +4,7 @@ models.py builds, augments and saves the CNNs; training.py trains, evaluates and
 preprocess.py turns any image into the model's input and a prediction. Decoding images is the
 engine core's job (engine/images.py), the digits split too (engine/splits.py).
 """
+
 from __future__ import annotations
 
 # Re-exported so notebooks reach the whole chapter as ``bmw.vision.<name>``.
@@ -40,15 +41,53 @@ from .preprocess import (
 )
 from .training import CnnTrainResult, DigitEvaluation, evaluate, pretrained_cnn, train_cnn
 
-__all__ = ["models", "preprocess", "training", "INPUT_SHAPE", "MODEL_KINDS", "RECIPES",
-           "FULL_EPOCHS", "QUICK_TRAIN", "Augment", "DigitSplit", "CnnTrainResult",
-           "DigitEvaluation", "load_digit_data", "digits_to_input", "build_cnn", "random_affine",
-           "recipe_augment", "pipeline_augment", "train_cnn", "evaluate", "save_model",
-           "load_model", "pretrained_cnn", "ImageInputError", "decode_image", "read_image",
-           "sample_path", "to_rgb", "DigitPrep", "DigitPrediction", "classify_digit", "load_any",
-           "predict_probs", "prepare_digit", "prepare_photo", "resize", "top_k"]
+__all__ = [
+    "models",
+    "preprocess",
+    "training",
+    "INPUT_SHAPE",
+    "MODEL_KINDS",
+    "RECIPES",
+    "FULL_EPOCHS",
+    "QUICK_TRAIN",
+    "Augment",
+    "DigitSplit",
+    "CnnTrainResult",
+    "DigitEvaluation",
+    "load_digit_data",
+    "digits_to_input",
+    "build_cnn",
+    "random_affine",
+    "recipe_augment",
+    "pipeline_augment",
+    "train_cnn",
+    "evaluate",
+    "save_model",
+    "load_model",
+    "pretrained_cnn",
+    "ImageInputError",
+    "decode_image",
+    "read_image",
+    "sample_path",
+    "to_rgb",
+    "DigitPrep",
+    "DigitPrediction",
+    "classify_digit",
+    "load_any",
+    "predict_probs",
+    "prepare_digit",
+    "prepare_photo",
+    "resize",
+    "top_k",
+]
 
 # Old names, kept for one release (not in __all__: no two public things share a name).
-__getattr__ = module_aliases(__name__, {"DigitData": "DigitSplit", "Prediction": "DigitPrediction",
-                                        "Evaluation": "DigitEvaluation",
-                                        "TrainResult": "CnnTrainResult"})
+__getattr__ = module_aliases(
+    __name__,
+    {
+        "DigitData": "DigitSplit",
+        "Prediction": "DigitPrediction",
+        "Evaluation": "DigitEvaluation",
+        "TrainResult": "CnnTrainResult",
+    },
+)

@@ -6,6 +6,7 @@ Training (with an optional augmentation hook ``augment(batch_uint8 (N, 28, 28), 
 lives in :mod:`.training`; inference in :mod:`.preprocess`. Models save as the text does
 (``model.h5``) and as ``.keras``.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,16 +15,30 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..._aliases import module_aliases
 from ... import backend
+from ..._aliases import module_aliases
 from ...checks import number_in_range, one_of
 from ...files import atomic_path
 from ...splits import DigitSplit, mnist5k_split
 from ...training import set_seed
 
-__all__ = ["INPUT_SHAPE", "MODEL_KINDS", "RECIPES", "FULL_EPOCHS", "QUICK_TRAIN", "Augment",
-           "DigitSplit", "load_digit_data", "digits_to_input", "build_cnn", "random_affine",
-           "recipe_augment", "pipeline_augment", "save_model", "load_model"]
+__all__ = [
+    "INPUT_SHAPE",
+    "MODEL_KINDS",
+    "RECIPES",
+    "FULL_EPOCHS",
+    "QUICK_TRAIN",
+    "Augment",
+    "DigitSplit",
+    "load_digit_data",
+    "digits_to_input",
+    "build_cnn",
+    "random_affine",
+    "recipe_augment",
+    "pipeline_augment",
+    "save_model",
+    "load_model",
+]
 
 INPUT_SHAPE = (32, 32, 3)  # the text's input size
 # "text": the text's own CNN; "strong": a deeper one. ("seed" was the old name of "text".)
@@ -32,10 +47,20 @@ MODEL_KINDS = ("text", "strong")
 # decay the rate along a cosine; the text's small CNN gets smaller batches, a higher starting
 # rate and milder augmentation, as it underfits augmented digits otherwise.
 RECIPES = {
-    "text": {"epochs": 25, "batch_size": 32, "learning_rate": 2e-3, "schedule": "cosine",
-             "augment": {"max_degrees": 10.0, "max_shift": 1.5, "scale": (0.93, 1.07)}},
-    "strong": {"epochs": 20, "batch_size": 64, "learning_rate": 1e-3, "schedule": "cosine",
-               "augment": {"max_degrees": 12.0, "max_shift": 2.0, "scale": (0.9, 1.1)}},
+    "text": {
+        "epochs": 25,
+        "batch_size": 32,
+        "learning_rate": 2e-3,
+        "schedule": "cosine",
+        "augment": {"max_degrees": 10.0, "max_shift": 1.5, "scale": (0.93, 1.07)},
+    },
+    "strong": {
+        "epochs": 20,
+        "batch_size": 64,
+        "learning_rate": 1e-3,
+        "schedule": "cosine",
+        "augment": {"max_degrees": 12.0, "max_shift": 2.0, "scale": (0.9, 1.1)},
+    },
 }
 FULL_EPOCHS = {kind: r["epochs"] for kind, r in RECIPES.items()}
 QUICK_TRAIN = 600  # quick runs (quick=True) train on this many images for one epoch
@@ -49,8 +74,11 @@ __getattr__ = module_aliases(__name__, {"DigitData": "DigitSplit"})
 def _kind(kind: str) -> str:
     """``kind`` checked against :data:`MODEL_KINDS`; the old name "seed" warns and means "text"."""
     if kind == "seed":
-        warnings.warn("kind='seed' is now kind='text' (the text's own CNN); 'seed' goes in the "
-                      "next release", DeprecationWarning, stacklevel=3)
+        warnings.warn(
+            "kind='seed' is now kind='text' (the text's own CNN); 'seed' goes in the next release",
+            DeprecationWarning,
+            stacklevel=3,
+        )
         return "text"
     return one_of(kind, name="kind", choices=MODEL_KINDS)
 
@@ -82,21 +110,36 @@ def build_cnn(kind: str = "text", *, seed: int = 0, learning_rate: float = 1e-3)
     set_seed(seed)
     L = keras.layers
     if kind == "text":
-        layers = [L.Conv2D(32, (3, 3), activation="relu", input_shape=INPUT_SHAPE),
-                  L.MaxPooling2D((2, 2)), L.Flatten(), L.Dense(10, activation="softmax")]
+        layers = [
+            L.Conv2D(32, (3, 3), activation="relu", input_shape=INPUT_SHAPE),
+            L.MaxPooling2D((2, 2)),
+            L.Flatten(),
+            L.Dense(10, activation="softmax"),
+        ]
     else:  # LeNet-5's shape with ReLU and dropout: ~7M multiply-adds, affordable on 2 cores
-        layers = [L.Conv2D(32, 5, activation="relu", input_shape=INPUT_SHAPE), L.MaxPooling2D(2),
-                  L.Conv2D(64, 5, activation="relu"), L.MaxPooling2D(2), L.Flatten(),
-                  L.Dropout(0.25), L.Dense(128, activation="relu"), L.Dropout(0.25),
-                  L.Dense(10, activation="softmax")]
+        layers = [
+            L.Conv2D(32, 5, activation="relu", input_shape=INPUT_SHAPE),
+            L.MaxPooling2D(2),
+            L.Conv2D(64, 5, activation="relu"),
+            L.MaxPooling2D(2),
+            L.Flatten(),
+            L.Dropout(0.25),
+            L.Dense(128, activation="relu"),
+            L.Dropout(0.25),
+            L.Dense(10, activation="softmax"),
+        ]
     model = keras.Sequential(layers, name=f"{kind}_cnn")
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
 
 
-def random_affine(*, max_degrees: float = 12.0, max_shift: float = 2.0,
-                  scale: tuple[float, float] = (0.9, 1.1)) -> Augment:
+def random_affine(
+    *, max_degrees: float = 12.0, max_shift: float = 2.0, scale: tuple[float, float] = (0.9, 1.1)
+) -> Augment:
     """A small digit-safe augmentation (no flips: a mirrored 2 is not a 2): rotate, shift, zoom.
 
     Returns ``augment(batch, rng)``; each image draws its own parameters from ``rng``.
@@ -116,14 +159,19 @@ def random_affine(*, max_degrees: float = 12.0, max_shift: float = 2.0,
         out = np.empty_like(batch)
         h, w = batch.shape[1:3]
         for i, img in enumerate(batch):
-            m = cv2.getRotationMatrix2D((w / 2, h / 2), rng.uniform(-max_degrees, max_degrees),
-                                        rng.uniform(low, high))
+            m = cv2.getRotationMatrix2D(
+                (w / 2, h / 2), rng.uniform(-max_degrees, max_degrees), rng.uniform(low, high)
+            )
             m[:, 2] += rng.uniform(-max_shift, max_shift, size=2)
             out[i] = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
         return out
 
-    augment.config = {"name": "random_affine", "max_degrees": max_degrees,  # type: ignore[attr-defined]
-                      "max_shift": max_shift, "scale": [low, high]}
+    augment.config = {
+        "name": "random_affine",
+        "max_degrees": max_degrees,  # type: ignore[attr-defined]
+        "max_shift": max_shift,
+        "scale": [low, high],
+    }
     return augment
 
 
@@ -136,14 +184,23 @@ def pipeline_augment(pipeline=None) -> Augment:
     from ... import augment as aug
 
     if pipeline is None:
-        pipeline = aug.Pipeline([aug.Rotate(angle_range=(-12, 12)),
-                                 aug.Translate(x_range=(-0.07, 0.07), y_range=(-0.07, 0.07)),
-                                 aug.Scale(scale_range=(0.9, 1.1))], seed=0)
+        pipeline = aug.Pipeline(
+            [
+                aug.Rotate(angle_range=(-12, 12)),
+                aug.Translate(x_range=(-0.07, 0.07), y_range=(-0.07, 0.07)),
+                aug.Scale(scale_range=(0.9, 1.1)),
+            ],
+            seed=0,
+        )
     if not isinstance(pipeline, aug.Pipeline):
-        raise TypeError(f"pipeline must be a bigmodel_widgets Pipeline, got {type(pipeline).__name__}")
+        raise TypeError(
+            f"pipeline must be a bigmodel_widgets Pipeline, got {type(pipeline).__name__}"
+        )
     if pipeline.output_shape((28, 28, 1)) != (28, 28, 1):
-        raise ValueError("pipeline changes the image size (a crop or resize?); digits must stay "
-                         "28x28, so use rotate/translate/scale/shear or pixel transforms")
+        raise ValueError(
+            "pipeline changes the image size (a crop or resize?); digits must stay "
+            "28x28, so use rotate/translate/scale/shear or pixel transforms"
+        )
 
     def augment(batch: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         return pipeline.apply_batch(np.ascontiguousarray(batch[..., None]))[..., 0]
@@ -163,7 +220,9 @@ def save_model(model, path) -> str:
     if not path.endswith((".h5", ".keras")):
         raise ValueError(f"path must end in .h5 or .keras, got {path!r}")
     with atomic_path(path, suffix=os.path.splitext(path)[1]) as tmp, warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*HDF5 file.*")  # "legacy", but the text's format
+        warnings.filterwarnings(
+            "ignore", message=".*HDF5 file.*"
+        )  # "legacy", but the text's format
         model.save(tmp)
     return path
 

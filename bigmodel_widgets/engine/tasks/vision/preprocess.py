@@ -7,6 +7,7 @@ correct (RGB, interpolation chosen by direction, float32 in [0, 1], a batch axis
 to 32x32), because a dark digit on white paper is *not* what the network was trained on.
 Every step's image is kept so a widget can show it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,8 +18,19 @@ from ..._aliases import module_aliases
 from ...checks import int_in_range, positive_int
 from ...images import ImageInputError, read_image, to_rgb
 
-__all__ = ["DigitPrep", "DigitPrediction", "load_any", "resize", "prepare_photo", "prepare_digit",
-           "top_k", "predict_probs", "classify_digit", "DIGIT_BOX", "MNIST_SIDE"]
+__all__ = [
+    "DigitPrep",
+    "DigitPrediction",
+    "load_any",
+    "resize",
+    "prepare_photo",
+    "prepare_digit",
+    "top_k",
+    "predict_probs",
+    "classify_digit",
+    "DIGIT_BOX",
+    "MNIST_SIDE",
+]
 
 MNIST_SIDE = 28  # MNIST digits: a 20x20 box centred by mass in 28x28
 DIGIT_BOX = 20
@@ -69,7 +81,10 @@ def resize(img: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
     if not isinstance(size, (tuple, list)) or len(size) != 2:
         raise TypeError(f"size must be a (width, height) pair, got {size!r}")
-    w, h = positive_int(size[0], name="size[0] (width)"), positive_int(size[1], name="size[1] (height)")
+    w, h = (
+        positive_int(size[0], name="size[0] (width)"),
+        positive_int(size[1], name="size[1] (height)"),
+    )
     shrinking = w * h < img.shape[0] * img.shape[1]
     out = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC)
     return out
@@ -103,12 +118,16 @@ def prepare_digit(image, *, size: int = 32, invert: bool | None = None) -> Digit
 
     size = int_in_range(size, name="size", low=MNIST_SIDE)
     if invert is not None and not isinstance(invert, bool):
-        raise TypeError(f"invert must be True, False or None (decide from the border), got {invert!r}")
+        raise TypeError(
+            f"invert must be True, False or None (decide from the border), got {invert!r}"
+        )
     rgb = load_any(image)
     steps: dict[str, np.ndarray] = {"input": rgb}
     if max(rgb.shape[:2]) > 512:  # work on a bounded copy: thresholding needs no megapixels
         scale = 512 / max(rgb.shape[:2])
-        rgb = resize(rgb, (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale))))
+        rgb = resize(
+            rgb, (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
+        )
     gray = _gray(rgb)
     steps["gray"] = gray
     if invert is None:
@@ -120,8 +139,9 @@ def prepare_digit(image, *, size: int = 32, invert: bool | None = None) -> Digit
         raise ImageInputError("no digit found: the image is blank (draw or upload a digit)")
     # Otsu splits ink from background; the background goes to 0 (removing paper texture and
     # uneven light), the ink keeps its soft edges, and its bright end is stretched to 255.
-    thresh, mask = cv2.threshold(cv2.GaussianBlur(gray, (3, 3), 0), 0, 255,
-                                 cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    thresh, mask = cv2.threshold(
+        cv2.GaussianBlur(gray, (3, 3), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU
+    )
     # Specks of paper texture or dust would stretch the crop: keep only blobs of at least a
     # tenth of the largest one (a digit drawn in two strokes keeps both).
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -137,7 +157,7 @@ def prepare_digit(image, *, size: int = 32, invert: bool | None = None) -> Digit
     ys, xs = np.nonzero(ink)
     if len(ys) < max(4, INK_MIN_FRACTION * ink.size):
         raise ImageInputError("no digit found: too little ink after thresholding")
-    crop = ink[ys.min(): ys.max() + 1, xs.min(): xs.max() + 1]
+    crop = ink[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
     steps["cropped"] = crop
     h, w = crop.shape
     scale = DIGIT_BOX / max(h, w)  # longest side to 20 px, aspect kept (MNIST's recipe)
@@ -152,7 +172,7 @@ def prepare_digit(image, *, size: int = 32, invert: bool | None = None) -> Digit
     # Shift so the centre of mass lands on the centre of the 28x28 field.
     top = int(np.clip(round(MNIST_SIDE / 2 - cy - 0.5), 0, MNIST_SIDE - nh))
     left = int(np.clip(round(MNIST_SIDE / 2 - cx - 0.5), 0, MNIST_SIDE - nw))
-    canvas[top: top + nh, left: left + nw] = m
+    canvas[top : top + nh, left : left + nw] = m
     centred = canvas.astype(np.uint8)
     steps["centred 28x28"] = centred
     pad_lo = (size - MNIST_SIDE) // 2
@@ -174,8 +194,9 @@ def predict_probs(model, batch: np.ndarray) -> np.ndarray:
     """Class probabilities (N, classes) for a float batch, without Keras' progress output."""
     batch = np.asarray(batch, dtype=np.float32)
     if batch.ndim != 4:
-        raise ValueError(f"batch must be (N, H, W, C); got shape {batch.shape} "
-                         f"(did you forget the batch axis?)")
+        raise ValueError(
+            f"batch must be (N, H, W, C); got shape {batch.shape} (did you forget the batch axis?)"
+        )
     want = tuple(model.input_shape[1:])
     if batch.shape[1:] != want:
         raise ValueError(f"batch images are {batch.shape[1:]}, the model expects {want}")

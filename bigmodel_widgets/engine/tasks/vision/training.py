@@ -6,6 +6,7 @@ applied to each training batch only; a ``progress(done, total, info)`` callable 
 explicitly (``quick=True``: one epoch on :data:`QUICK_TRAIN` images); the notebooks, the one-call
 widget and the benchmark decide that from ``BMW_QUICK``, never this module.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..._aliases import module_aliases
 from ... import backend, cache
+from ..._aliases import module_aliases
 from ...checks import boolean, non_negative_int, number_in_range, one_of, positive_int
 from ...splits import DigitSplit
 from ...training import Progress, training_clock
@@ -30,8 +31,14 @@ from .models import (
 )
 from .preprocess import predict_probs
 
-__all__ = ["DigitEvaluation", "CnnTrainResult", "evaluate", "train_cnn", "pretrained_cnn",
-           "CACHE_VERSION"]
+__all__ = [
+    "DigitEvaluation",
+    "CnnTrainResult",
+    "evaluate",
+    "train_cnn",
+    "pretrained_cnn",
+    "CACHE_VERSION",
+]
 
 CACHE_VERSION = 1  # bump when training changes in a way the key does not see
 
@@ -65,8 +72,9 @@ class CnnTrainResult:
 
 
 # Old names kept for one release (they clashed with other chapters' records).
-__getattr__ = module_aliases(__name__, {"Evaluation": "DigitEvaluation",
-                                        "TrainResult": "CnnTrainResult"})
+__getattr__ = module_aliases(
+    __name__, {"Evaluation": "DigitEvaluation", "TrainResult": "CnnTrainResult"}
+)
 
 
 def evaluate(model, x_raw: np.ndarray, y: np.ndarray, *, batch_size: int = 256) -> DigitEvaluation:
@@ -74,9 +82,15 @@ def evaluate(model, x_raw: np.ndarray, y: np.ndarray, *, batch_size: int = 256) 
     batch_size = positive_int(batch_size, name="batch_size")
     y = np.asarray(y)
     if len(x_raw) != len(y) or len(y) == 0:
-        raise ValueError(f"x_raw and y must be non-empty and of equal length ({len(x_raw)} vs {len(y)})")
-    probs = np.concatenate([predict_probs(model, digits_to_input(x_raw[i: i + batch_size]))
-                            for i in range(0, len(y), batch_size)])
+        raise ValueError(
+            f"x_raw and y must be non-empty and of equal length ({len(x_raw)} vs {len(y)})"
+        )
+    probs = np.concatenate(
+        [
+            predict_probs(model, digits_to_input(x_raw[i : i + batch_size]))
+            for i in range(0, len(y), batch_size)
+        ]
+    )
     pred = probs.argmax(axis=1)
     n = probs.shape[1]
     confusion = np.zeros((n, n), np.int64)
@@ -99,13 +113,15 @@ def _batches(keras, x, y, batch_size, augment, seed):
             return int(np.ceil(len(x) / batch_size))
 
         def __getitem__(self, i):
-            idx = self.order[i * batch_size: (i + 1) * batch_size]
+            idx = self.order[i * batch_size : (i + 1) * batch_size]
             raw = x[idx]
             if augment is not None:
                 raw = np.asarray(augment(raw, self.rng))
                 if raw.shape != x[idx].shape:
-                    raise ValueError(f"augment changed the batch shape from {x[idx].shape} to "
-                                     f"{raw.shape}; it must return the same shape")
+                    raise ValueError(
+                        f"augment changed the batch shape from {x[idx].shape} to "
+                        f"{raw.shape}; it must return the same shape"
+                    )
             return digits_to_input(raw.astype(np.uint8)), y[idx]
 
         def on_epoch_end(self):
@@ -114,7 +130,9 @@ def _batches(keras, x, y, batch_size, augment, seed):
     return _Seq()
 
 
-def _sizes(kind: str, epochs: int | None, max_train: int | None, quick: bool) -> tuple[int, int | None]:
+def _sizes(
+    kind: str, epochs: int | None, max_train: int | None, quick: bool
+) -> tuple[int, int | None]:
     """``(epochs, max_train)`` with None filled in: the recipe's, or 1 epoch on QUICK_TRAIN."""
     quick = boolean(quick, name="quick")
     if epochs is None:
@@ -131,15 +149,26 @@ def _augment_config(augment: Augment | None) -> dict | None:
     if augment is None:
         return None
     if not callable(augment):
-        raise TypeError(f"augment must be a callable (batch, rng) -> batch, got {type(augment).__name__}")
+        raise TypeError(
+            f"augment must be a callable (batch, rng) -> batch, got {type(augment).__name__}"
+        )
     return getattr(augment, "config", {"name": getattr(augment, "__name__", "custom")})
 
 
-def train_cnn(kind: str = "text", data: DigitSplit | None = None, *, epochs: int | None = None,
-              batch_size: int | None = None, augment: Augment | None = None, seed: int = 0,
-              progress: Progress = None, max_train: int | None = None,
-              learning_rate: float | None = None, schedule: str | None = None,
-              quick: bool = False) -> CnnTrainResult:
+def train_cnn(
+    kind: str = "text",
+    data: DigitSplit | None = None,
+    *,
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    augment: Augment | None = None,
+    seed: int = 0,
+    progress: Progress = None,
+    max_train: int | None = None,
+    learning_rate: float | None = None,
+    schedule: str | None = None,
+    quick: bool = False,
+) -> CnnTrainResult:
     """Build and train a CNN; returns the model, per-epoch times and held-out evaluation.
 
     ``epochs=None`` means the recipe's full schedule, or 1 epoch on :data:`QUICK_TRAIN`
@@ -151,13 +180,20 @@ def train_cnn(kind: str = "text", data: DigitSplit | None = None, *, epochs: int
     seed = non_negative_int(seed, name="seed")
     aug_cfg = _augment_config(augment)
     recipe = RECIPES[kind]
-    schedule = one_of(recipe["schedule"] if schedule is None else schedule, name="schedule",
-                      choices=("constant", "cosine"))
-    batch_size = positive_int(recipe["batch_size"] if batch_size is None else batch_size,
-                              name="batch_size")
-    learning_rate = number_in_range(recipe["learning_rate"] if learning_rate is None
-                                    else learning_rate, name="learning_rate", low=0.0,
-                                    low_open=True)
+    schedule = one_of(
+        recipe["schedule"] if schedule is None else schedule,
+        name="schedule",
+        choices=("constant", "cosine"),
+    )
+    batch_size = positive_int(
+        recipe["batch_size"] if batch_size is None else batch_size, name="batch_size"
+    )
+    learning_rate = number_in_range(
+        recipe["learning_rate"] if learning_rate is None else learning_rate,
+        name="learning_rate",
+        low=0.0,
+        low_open=True,
+    )
     epochs, max_train = _sizes(kind, epochs, max_train, quick)
     data = data if data is not None else load_digit_data()
     x, y = data.x_train, data.y_train
@@ -168,15 +204,33 @@ def train_cnn(kind: str = "text", data: DigitSplit | None = None, *, epochs: int
     clock = training_clock(progress=progress, epochs=epochs)
     callbacks = [clock]
     if schedule == "cosine" and epochs > 1:
-        callbacks.append(keras.callbacks.LearningRateScheduler(
-            lambda e, lr: learning_rate * 0.5 * (1 + np.cos(np.pi * e / epochs))))
-    hist = model.fit(_batches(keras, x, y, batch_size, augment, seed), epochs=epochs,
-                     verbose=0, callbacks=callbacks, shuffle=False)
+        callbacks.append(
+            keras.callbacks.LearningRateScheduler(
+                lambda e, lr: learning_rate * 0.5 * (1 + np.cos(np.pi * e / epochs))
+            )
+        )
+    hist = model.fit(
+        _batches(keras, x, y, batch_size, augment, seed),
+        epochs=epochs,
+        verbose=0,
+        callbacks=callbacks,
+        shuffle=False,
+    )
     ev = evaluate(model, data.x_test, data.y_test)
-    return CnnTrainResult(model, kind, {k: [float(v) for v in vs] for k, vs in hist.history.items()},
-                          list(clock.clock.epoch_seconds), ev, aug_cfg,
-                          {"train_images": len(x), "epochs": epochs, "schedule": schedule,
-                           "learning_rate": learning_rate})
+    return CnnTrainResult(
+        model,
+        kind,
+        {k: [float(v) for v in vs] for k, vs in hist.history.items()},
+        list(clock.clock.epoch_seconds),
+        ev,
+        aug_cfg,
+        {
+            "train_images": len(x),
+            "epochs": epochs,
+            "schedule": schedule,
+            "learning_rate": learning_rate,
+        },
+    )
 
 
 def _save_keras(model, path: Path) -> None:
@@ -190,10 +244,18 @@ def _load_keras(path: Path):
     return model
 
 
-def pretrained_cnn(kind: str = "text", *, augment: Augment | None = None, seed: int = 0,
-                   progress: Progress = None, epochs: int | None = None,
-                   max_train: int | None = None, data: DigitSplit | None = None,
-                   quick: bool = False, use_cache: bool = True):
+def pretrained_cnn(
+    kind: str = "text",
+    *,
+    augment: Augment | None = None,
+    seed: int = 0,
+    progress: Progress = None,
+    epochs: int | None = None,
+    max_train: int | None = None,
+    data: DigitSplit | None = None,
+    quick: bool = False,
+    use_cache: bool = True,
+):
     """A trained model from the engine cache, training it (with progress) the first time.
 
     The key covers everything that decides the weights: kind, recipe, epochs, training-set
@@ -208,14 +270,36 @@ def pretrained_cnn(kind: str = "text", *, augment: Augment | None = None, seed: 
     epochs, max_train = _sizes(kind, epochs, max_train, quick)
     data = data if data is not None else load_digit_data()
     n_train = len(data.x_train) if max_train is None else min(max_train, len(data.x_train))
-    parts = {"kind": kind, "recipe": RECIPES[kind], "epochs": epochs, "train_images": n_train,
-             "seed": seed, "augment": aug_cfg, "data": data.fingerprint()}
+    parts = {
+        "kind": kind,
+        "recipe": RECIPES[kind],
+        "epochs": epochs,
+        "train_images": n_train,
+        "seed": seed,
+        "augment": aug_cfg,
+        "data": data.fingerprint(),
+    }
 
     def build():
-        return train_cnn(kind, data, epochs=epochs, augment=augment, seed=seed,
-                         progress=progress, max_train=max_train).model
+        return train_cnn(
+            kind,
+            data,
+            epochs=epochs,
+            augment=augment,
+            seed=seed,
+            progress=progress,
+            max_train=max_train,
+        ).model
 
-    return cache.fetch_or_build(kind="vision-cnn", parts=parts, version=CACHE_VERSION,
-                                name=f"{kind}_cnn", suffix=".keras", build=build,
-                                save=_save_keras, load=_load_keras, progress=progress,
-                                use_cache=use_cache).value
+    return cache.fetch_or_build(
+        kind="vision-cnn",
+        parts=parts,
+        version=CACHE_VERSION,
+        name=f"{kind}_cnn",
+        suffix=".keras",
+        build=build,
+        save=_save_keras,
+        load=_load_keras,
+        progress=progress,
+        use_cache=use_cache,
+    ).value
