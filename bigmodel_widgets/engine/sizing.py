@@ -25,6 +25,10 @@ __all__ = [
     "estimate_keras_model",
     "gpus_needed",
     "training_flops",
+    "KV_BYTES",
+    "kv_cache_bytes",
+    "embedding_params",
+    "forward_flops_per_token",
     "format_bytes",
     "format_count",
 ]
@@ -171,6 +175,60 @@ def gpus_needed(nbytes: float, gpu_gb: float) -> int:
 def training_flops(params: int, tokens: float) -> float:
     """About 6 FLOPs per parameter per training token (forward 2N + backward 4N)."""
     return 6.0 * params * tokens
+
+
+# Bytes per stored key/value element, by KV-cache precision (separate from the weights').
+KV_BYTES = {"fp32": 4.0, "fp16": 2.0, "bf16": 2.0, "fp8": 1.0, "int8": 1.0, "int4": 0.5}
+
+
+def kv_cache_bytes(
+    config: TransformerConfig, *, context: int, batch: int = 1, precision: str = "fp16"
+) -> int:
+    """Bytes of the KV cache for ``batch`` sequences of ``context`` tokens (decoders only).
+
+    Two tensors (keys, values) per layer, each ``kv_heads * head_dim`` wide per token; an
+    encoder keeps no cache (0). LLaMA-2-7B at fp16: 2 * 32 * 4096 * 2 = 512 KiB per token.
+    """
+    if not isinstance(config, TransformerConfig):
+        raise TypeError(f"config must be a TransformerConfig, got {type(config).__name__}")
+    context = positive_int(context, name="context")
+    batch = positive_int(batch, name="batch")
+    per_element = KV_BYTES[one_of(precision, name="precision", choices=KV_BYTES)]
+    if config.kind == "encoder":
+        return 0
+    return int(2 * config.layers * config.kv * config.head_dim * context * batch * per_element)
+
+
+def embedding_params(config: TransformerConfig) -> int:
+    """Parameters in the embedding tables (tokens, learned positions, token types)."""
+    c = config
+    if c.kind == "encoder":
+        return (c.vocab + c.seq_len + c.type_vocab) * c.hidden
+    if c.kind == "decoder":
+        return (c.vocab + c.seq_len) * c.hidden
+    return c.vocab * c.hidden  # llama: rotary positions have no table; the LM head is a matmul
+
+
+def forward_flops_per_token(config: TransformerConfig, *, context: int) -> dict:
+    """Forward FLOPs per token at ``context`` tokens (Kaplan et al. 2020, eq. 2.2).
+
+    ``dense`` = 2 N with N the non-embedding parameters (every weight is one multiply-add per
+    token); ``attention`` = 2 * n_layers * context * d_attn (scores QK^T and the weighted sum of
+    V, d_attn = heads * head_dim); ``attention_share`` = attention / total.
+    """
+    if not isinstance(config, TransformerConfig):
+        raise TypeError(f"config must be a TransformerConfig, got {type(config).__name__}")
+    context = positive_int(context, name="context")
+    n = count_params(config) - embedding_params(config)
+    dense = 2.0 * n
+    attention = 2.0 * config.layers * context * config.heads * config.head_dim
+    total = dense + attention
+    return {
+        "dense": dense,
+        "attention": attention,
+        "total": total,
+        "attention_share": attention / total,
+    }
 
 
 @dataclass(frozen=True)
