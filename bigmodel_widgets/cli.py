@@ -30,14 +30,43 @@ def _sizing(args) -> int:
     from .engine import sizing
 
     try:
-        config = sizing.preset(args.preset)
-        report = sizing.estimate(
-            config, precision=args.precision, seq_len=args.seq_len, batch=args.batch
+        if (args.preset is None) == (args.config is None):
+            raise ValueError("give a preset or --config path/to/config.json (one of them)")
+        config = (
+            sizing.preset(args.preset)
+            if args.config is None
+            else (sizing.from_hf_config(args.config))
         )
-    except ValueError as exc:
+        if args.context is not None:
+            if args.seq_len is not None:
+                raise ValueError("give --context or --seq-len (the same thing), not both")
+            sizing.check_context(args.context)
+        seq_len = args.context if args.context is not None else args.seq_len
+        report = sizing.estimate(
+            config,
+            precision=args.precision,
+            kv_precision=args.kv_precision,
+            seq_len=seq_len,
+            batch=args.batch,
+        )
+        context = None
+        if args.gpu is not None:
+            if not isinstance(config, sizing.TransformerConfig):
+                raise ValueError("--gpu needs a transformer (a preset like gpt2, or --config)")
+            context = sizing.context_report(
+                config,
+                gpu=args.gpu,
+                context=report.settings["seq_len"],
+                batch=args.batch,
+                weight_precision=args.precision,
+                kv_precision=args.kv_precision,
+            )
+    except (TypeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     out = report.to_dict()
+    if context is not None:
+        out["gpu"] = context
     if not args.json:
         print(f"{report.name}: {report.params:,} parameters ({sizing.format_count(report.params)})")
         for prec, nbytes in report.bytes.items():
@@ -45,12 +74,29 @@ def _sizing(args) -> int:
         print(
             f"  training (Adam, mixed precision): {sizing.format_bytes(report.training['total'])}"
         )
-        print(f"  serving at {args.precision}: {sizing.format_bytes(report.inference['total'])}")
+        print(
+            f"  serving at {args.precision} (KV cache {args.kv_precision}, "
+            f"{report.settings['seq_len']:,} tokens): "
+            f"{sizing.format_bytes(report.inference['total'])}"
+        )
         for gb, need in report.gpus.items():
             print(f"  {gb} GB GPUs: train >= {need['train']}, serve >= {need['serve']}")
+        if context is not None:
+            _print_context(context, sizing)
         return 0
     _print(out, True)
     return 0
+
+
+def _print_context(r: dict, sizing) -> None:
+    longest = f"{r['max_context']:,} tokens" if r["max_context"] else r["problem"]
+    print(f"  on one {r['gpu']}: longest context that fits: {longest}")
+    s = r["serving"]
+    if not r["fits"]:
+        print(f"  at {r['context']:,} tokens it does not fit: the bounds below assume it did")
+    print(f"  time to first token >= {s['ttft_s'] * 1e3:.1f} ms ({s['prefill_bound']}-bound)")
+    if s["decode_tokens_per_s"] is not None:
+        print(f"  decode <= {s['decode_tokens_per_s']:,.1f} tokens/s ({s['decode_bound']}-bound)")
 
 
 def _quick(args) -> bool:
@@ -119,7 +165,7 @@ def _sweep(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .engine.sizing import BYTES_PER_PARAM, PRESETS
+    from .engine.sizing import BYTES_PER_PARAM, GPUS, KV_BYTES, PRESETS
 
     parser = argparse.ArgumentParser(
         prog="python -m bigmodel_widgets",
@@ -132,9 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_doctor)
 
     p = sub.add_parser("sizing", help="parameter, memory and compute estimates (chapter 0)")
-    p.add_argument("preset", help=f"one of: {', '.join(PRESETS)}")
+    p.add_argument("preset", nargs="?", help=f"one of: {', '.join(PRESETS)}")
+    p.add_argument("--config", help="a Hugging Face config.json (BERT, GPT-2, LLaMA) or its folder")
     p.add_argument("--precision", default="fp16", choices=list(BYTES_PER_PARAM))
+    p.add_argument("--kv-precision", default="fp16", choices=list(KV_BYTES))
     p.add_argument("--seq-len", type=int, default=None)
+    p.add_argument("--context", type=int, default=None, help="tokens in context (as --seq-len)")
+    p.add_argument("--gpu", choices=list(GPUS), help="longest context and serving bounds on it")
     p.add_argument("--batch", type=int, default=1)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_sizing)

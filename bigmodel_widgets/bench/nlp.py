@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-import sys
 import time
+
+from ._progress import stderr_progress
 
 __all__ = ["run"]
 
@@ -16,21 +17,6 @@ TARGETS = {
 }
 
 
-def _stderr_progress(what: str):
-    last = [0.0]
-
-    def report(done, total, info):
-        now = time.monotonic()
-        if now - last[0] > 10 or done >= total:  # a line every 10 s keeps logs readable
-            last[0] = now
-            shown = ", ".join(
-                f"{k} {v:.4g}" for k, v in info.items() if isinstance(v, (int, float))
-            )
-            print(f"[bench nlp] {what} {done}/{total} {shown}", file=sys.stderr, flush=True)
-
-    return report
-
-
 def run(quick: bool = False) -> dict:
     """Chapter 4's figures as JSON-able data; ``quick`` (the CLI's decision) trains a few steps."""
     from ..engine.tasks.nlp import tflite as nlp_tflite
@@ -39,11 +25,15 @@ def run(quick: bool = False) -> dict:
     config = nlp_train.FineTuneConfig.default(quick=quick)
     t0, load_before = time.perf_counter(), os.getloadavg()[0]
     clf, info = nlp_train.finetuned_classifier(
-        config, progress=_stderr_progress("fine-tuning step")
+        config, progress=stderr_progress("bench nlp", "fine-tuning step")
     )
     texts, labels = nlp_train.rotten_tomatoes_splits(config)["test"]
     report = nlp_tflite.compression_report(
-        clf, texts, labels, cache_key=config.key(), progress=_stderr_progress("converting")
+        clf,
+        texts,
+        labels,
+        cache_key=config.key(),
+        progress=stderr_progress("bench nlp", "converting"),
     )
     rows = {r["mode"]: r for r in report["rows"]}
     keras_ms = nlp_tflite.latency_ms(clf, texts[:50])

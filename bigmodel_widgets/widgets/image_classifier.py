@@ -1,5 +1,9 @@
 """ImageClassifier: draw, upload or pick a digit -> the preprocessing steps -> top-k probabilities.
 
+In *number* mode (``mode="number"``) the canvas is wider and the view reads a row of digits
+(``vision.read_number``): the segmentation boxes on the image, each digit's top-1 and
+confidence, and the number.
+
 Also the held-out confusion matrix and the misclassified test images. The drawing canvas is a
 small anywidget: strokes are drawn in the browser and, at the end of each stroke, the canvas
 is sent to the kernel as a PNG data URL in ``DrawingCanvas.png``; tests set that trait directly.
@@ -12,38 +16,43 @@ import html
 
 import anywidget
 import ipywidgets as w
-import numpy as np
 import traitlets
 
 from ..engine import backend
-from ..engine.checks import int_in_range, non_negative_int
+from ..engine.checks import int_in_range, non_negative_int, one_of
 from ..engine.images import ImageInputError
 from ..engine.tasks import vision
 from ..engine.tasks.vision import preprocess as pp
+from ..engine.tasks.vision.numbers import NumberReading
 from ..engine.training import Progress
 from ._base import CompositeWidget
-from ._html import bar_rows, table
-from ._render import encode_png
 from ._upload import first_upload
+from ._vision_view import bars, boxed_image, confusion_html, digits_html, headline, tile
 
 _INVERT = {"auto": None, "yes": True, "no": False}
+_SLIDER = object()  # the last input was the test-image slider
 
-__all__ = ["DrawingCanvas", "ImageClassifier", "image_classifier"]
+__all__ = ["DrawingCanvas", "ImageClassifier", "image_classifier", "MODES", "NUMBER_LENGTH"]
+
+MODES = ("digit", "number")
+NUMBER_LENGTH = 4  # number mode: the test slider builds a number of this many held-out digits
 
 _CANVAS_ESM = """
 function render({ model, el }) {
-  const size = model.get("size");
   const c = document.createElement("canvas");
-  c.width = size; c.height = size;
   c.className = "bmw-draw-canvas";
   Object.assign(c.style, {border: "1px solid #888", touchAction: "none", cursor: "crosshair",
                           background: "white"});
   const ctx = c.getContext("2d");
-  const reset = () => { ctx.fillStyle = "white"; ctx.fillRect(0, 0, size, size); };
+  const reset = () => {
+    const w = model.get("width") || model.get("size"), h = model.get("height") || model.get("size");
+    if (c.width !== w) c.width = w;
+    if (c.height !== h) c.height = h;
+    ctx.fillStyle = "white"; ctx.fillRect(0, 0, w, h); };
   reset();
   let drawing = false;
   const pos = (e) => { const r = c.getBoundingClientRect();
-    return [(e.clientX - r.left) * size / r.width, (e.clientY - r.top) * size / r.height]; };
+    return [(e.clientX - r.left) * c.width / r.width, (e.clientY - r.top) * c.height / r.height]; };
   const stroke = () => { ctx.lineWidth = model.get("line_width"); ctx.lineCap = "round";
     ctx.lineJoin = "round"; ctx.strokeStyle = "black"; ctx.stroke(); };
   c.addEventListener("pointerdown", (e) => { drawing = true; c.setPointerCapture(e.pointerId);
@@ -54,7 +63,7 @@ function render({ model, el }) {
     model.set("png", c.toDataURL("image/png")); model.save_changes(); };
   c.addEventListener("pointerup", end);
   c.addEventListener("pointercancel", end);
-  model.on("change:clear_count", reset);
+  for (const name of ["clear_count", "width", "height", "size"]) model.on(`change:${name}`, reset);
   el.appendChild(c);
 }
 export default { render };
@@ -62,11 +71,17 @@ export default { render };
 
 
 class DrawingCanvas(anywidget.AnyWidget):
-    """A square canvas to draw on with the mouse, pen or finger; ``png`` is the drawing."""
+    """A canvas to draw on with the mouse, pen or finger; ``png`` is the drawing.
+
+    ``size`` is the side of a square canvas; ``width``/``height`` (pixels, 0: ``size``) make
+    it a rectangle. Changing any of them clears the drawing.
+    """
 
     _esm = _CANVAS_ESM
     png = traitlets.Unicode("").tag(sync=True)  # data URL, '' when empty
     size = traitlets.Int(200).tag(sync=True)
+    width = traitlets.Int(0).tag(sync=True)
+    height = traitlets.Int(0).tag(sync=True)
     line_width = traitlets.Int(16).tag(sync=True)
     clear_count = traitlets.Int(0).tag(sync=True)
 
@@ -77,69 +92,11 @@ class DrawingCanvas(anywidget.AnyWidget):
     def png_bytes(self) -> bytes:
         """The drawing as PNG bytes; ImageInputError when nothing has been drawn."""
         if not self.png:
-            raise ImageInputError("the canvas is empty: draw a digit first")
+            raise ImageInputError("the canvas is empty: draw a digit (or a number) first")
         head, _, payload = self.png.partition(",")
         if not head.startswith("data:image/") or not payload:
             raise ImageInputError("the canvas sent something that is not an image data URL")
         return base64.b64decode(payload)
-
-
-def _png(img: np.ndarray, min_side: int = 84) -> bytes:
-    """PNG bytes, small images enlarged with nearest neighbour so pixels stay visible."""
-    import cv2
-
-    img = np.asarray(img)
-    h, w_ = img.shape[:2]
-    if max(h, w_) < min_side:
-        k = int(np.ceil(min_side / max(h, w_)))
-        img = cv2.resize(img, (w_ * k, h * k), interpolation=cv2.INTER_NEAREST)
-    return encode_png(img)
-
-
-def _tile(img: np.ndarray, caption: str, size: int = 84) -> w.VBox:
-    return w.VBox(
-        [
-            w.Image(
-                value=_png(img, size),
-                format="png",
-                layout=w.Layout(width=f"{size}px", height=f"{size}px", object_fit="contain"),
-            ),
-            w.HTML(f"<small>{html.escape(caption)}</small>"),
-        ],
-        layout=w.Layout(margin="0 6px 0 0", align_items="center"),
-    )
-
-
-def _bars(top: list[tuple[int, float]]) -> str:
-    """The top-k as labelled bars, the best one highlighted (rows are ``bmw-topk-row``)."""
-    return bar_rows(
-        [(c, p, f"{p:.1%}") for c, p in top],
-        width_px=220,
-        height_px=14,
-        highlight=top[0][0] if top else None,
-        css_class="bmw-topk",
-        label_width="1.2em",
-    )
-
-
-def _confusion_html(conf: np.ndarray) -> str:
-    """The confusion matrix, shaded: blue on the diagonal (right), red off it (wrong)."""
-    peak = max(int(conf.max()), 1)
-    rows, styles = [], []
-    for i, row in enumerate(conf):
-        rows.append([i] + [int(n) for n in row])
-        cells = ["font-weight:bold"]
-        for j, n in enumerate(row):
-            shade = int(255 - 200 * n / peak)
-            colour = f"rgb({shade},{shade},255)" if i == j else f"rgb(255,{shade},{shade})"
-            cells.append(f"background:{colour};text-align:right;padding:1px 5px")
-        styles.append(cells)
-    return table(
-        rows,
-        header=["true \\ pred"] + list(range(len(conf))),
-        css_class="bmw-confusion",
-        cell_styles=styles,
-    )
 
 
 class ImageClassifier(CompositeWidget):
@@ -148,7 +105,10 @@ class ImageClassifier(CompositeWidget):
     Parameters: ``model`` a trained Keras digit classifier (32x32x3 input); ``data`` the digits
     split whose test images the slider picks (default: the shared MNIST-5k split); ``k`` how
     many classes the bars show (1-10); ``canvas_size`` the drawing canvas' side in pixels;
-    ``show_wrong`` how many of the most confident mistakes the evaluation shows.
+    ``show_wrong`` how many of the most confident mistakes the evaluation shows; ``mode``
+    "digit" or "number". In number mode the canvas is three times wider, the slider builds a
+    number from :data:`NUMBER_LENGTH` test digits (``vision.make_number``) and ``reading`` is
+    exactly ``vision.read_number(...)`` (``prediction`` stays None).
 
     Example::
 
@@ -165,20 +125,24 @@ class ImageClassifier(CompositeWidget):
         k: int = 3,
         canvas_size: int = 200,
         show_wrong: int = 16,
+        mode: str = "digit",
     ) -> None:
         if not hasattr(model, "input_shape") or not callable(model):
             raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
         k = int_in_range(k, name="k", low=1, high=10)
         canvas_size = int_in_range(canvas_size, name="canvas_size", low=28)
         show_wrong = non_negative_int(show_wrong, name="show_wrong")
+        mode = one_of(mode, name="mode", choices=MODES)
         super().__init__()
         self.model = model
         self.data = data if data is not None else vision.load_digit_data()
         self.prediction: pp.DigitPrediction | None = None
+        self.reading: NumberReading | None = None
         self.evaluation: vision.DigitEvaluation | None = None
         self.source = ""
         style = {"description_width": "80px"}
         self.canvas = DrawingCanvas(size=canvas_size)
+        self.mode = w.ToggleButtons(options=list(MODES), value=mode, description="read a")
         self.clear_button = w.Button(description="clear", icon="eraser")
         self.upload = w.FileUpload(accept="image/*", multiple=False, description="upload")
         self.test_index = w.IntSlider(
@@ -207,9 +171,11 @@ class ImageClassifier(CompositeWidget):
         self.wrong_view = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         for view, name in ((self.topk_view, "bmw-topk-view"), (self.source_view, "bmw-source")):
             view.add_class(name)
+        self._resize_canvas()
 
         left = w.VBox(
             [
+                self.mode,
                 self.canvas,
                 w.HBox([self.clear_button, self.upload]),
                 self.test_index,
@@ -222,7 +188,7 @@ class ImageClassifier(CompositeWidget):
             layout=w.Layout(margin="0 0 0 16px"),
         )
         self.children = [
-            w.HBox([left, right]),
+            w.HBox([left, right], layout=w.Layout(flex_flow="row wrap")),  # wraps when wide
             self.errors,
             self.evaluate_button,
             self.confusion_view,
@@ -236,13 +202,20 @@ class ImageClassifier(CompositeWidget):
         self.k.observe(lambda _: self._rerun(), names="value")
         self.invert.observe(lambda _: self._rerun(), names="value")
         self.evaluate_button.on_click(lambda _: self.show_evaluation())
+        self.mode.observe(self._on_mode, names="value")
         self._last_input = None
 
     # ---- inputs ------------------------------------------------------------------------
     def classify(self, image, source: str = "image") -> pp.DigitPrediction | None:
-        """Classify a path, bytes or array; shows steps and top-k, or an error message."""
+        """Classify a path, bytes or array; shows steps and top-k, or an error message.
+
+        In number mode this reads the number instead (see :meth:`read`) and returns None.
+        """
         self._last_input = (image, source)
-        self.prediction = None
+        self.prediction = self.reading = None
+        if self.mode.value == "number":
+            self.read(image, source)
+            return None
         decoded = True
         if isinstance(image, (bytes, bytearray, memoryview)):
             decoded = False
@@ -261,12 +234,47 @@ class ImageClassifier(CompositeWidget):
             self.source_view.value = f"<b>{html.escape(source)}</b>: no prediction"
         return self.prediction
 
+    def read(self, image, source: str = "image") -> NumberReading | None:
+        """Read a number (a row of digits) from a path, bytes or array: shows the segments,
+        each digit's top-1 and the number, or an error message."""
+        self._last_input = (image, source)
+        self.prediction = self.reading = None
+        with self.guard(f"reading {source}"):
+            if isinstance(image, (bytes, bytearray, memoryview)):
+                image = pp.load_any(bytes(image), name=source)
+            reading = vision.read_number(
+                self.model, image, k=self.k.value, invert=_INVERT[self.invert.value]
+            )
+            self.reading = reading
+            self.steps_view.children = [
+                w.Image(value=boxed_image(image, reading), format="png")
+            ] + [
+                tile(d.prep.steps["centred 28x28"], f"{d.label}: {d.top[0][1]:.0%}", 56)
+                for d in reading.digits
+            ]
+            self.topk_view.value = digits_html(reading)
+            self.source_view.value = headline(reading, source)
+        if self.reading is None:
+            self.steps_view.children, self.topk_view.value = (), ""
+            self.source_view.value = f"<b>{html.escape(source)}</b>: no number read"
+        return self.reading
+
     def classify_test_image(self) -> pp.DigitPrediction | None:
-        """Classify the test image the slider points at."""
+        """Classify the test image the slider points at (in number mode: read the number
+        made of the :data:`NUMBER_LENGTH` test digits from there, ``vision.make_number``)."""
         i = self.test_index.value
-        return self.classify(
+        if self.mode.value == "number":
+            idx = [(i + j) % len(self.data.y_test) for j in range(NUMBER_LENGTH)]
+            image, _ = vision.make_number(self.data.x_test[idx], seed=i)
+            true = "".join(str(int(self.data.y_test[j])) for j in idx)
+            self.read(image, f"test digits {i}-{i + NUMBER_LENGTH - 1} (true number {true})")
+            self._last_input = _SLIDER
+            return None
+        pred = self.classify(
             self.data.x_test[i], f"test image {i} (true label {int(self.data.y_test[i])})"
         )
+        self._last_input = _SLIDER
+        return pred
 
     def classify_drawing(self) -> pp.DigitPrediction | None:
         """Classify what is drawn on the canvas (an empty canvas is a message)."""
@@ -274,7 +282,7 @@ class ImageClassifier(CompositeWidget):
         with self.guard("reading the canvas"):
             data = self.canvas.png_bytes()
         if data is None:  # the error area says why
-            self.prediction = None
+            self.prediction = self.reading = None
             self.steps_view.children, self.topk_view.value = (), ""
             return None
         return self.classify(data, "your drawing")
@@ -289,7 +297,7 @@ class ImageClassifier(CompositeWidget):
         if change["new"]:
             self.classify_drawing()
         else:  # cleared
-            self.prediction = None
+            self.prediction = self.reading = None
             self.steps_view.children, self.topk_view.value, self.source_view.value = (), "", ""
             self.errors.clear()
 
@@ -299,14 +307,27 @@ class ImageClassifier(CompositeWidget):
             self.upload_bytes(got[1], name=got[0])
 
     def _rerun(self) -> None:
-        if self._last_input is not None:
+        if self._last_input is _SLIDER:
+            self.classify_test_image()
+        elif self._last_input is not None:
             self.classify(*self._last_input)
+
+    def _resize_canvas(self) -> None:
+        wide = self.mode.value == "number"
+        self.canvas.width = 3 * self.canvas.size if wide else 0
+        self.canvas.height = self.canvas.size if wide else 0
+        self.canvas.layout.min_width = f"{self.canvas.width or self.canvas.size}px"  # no clipping
+
+    def _on_mode(self, _change) -> None:
+        self.canvas.clear()  # the drawing was one digit (or one number): start again
+        self._resize_canvas()
+        self._rerun()
 
     # ---- views -------------------------------------------------------------------------
     def _render(self, pred: pp.DigitPrediction, source: str) -> None:
         # The headline goes last, so a browser that sees it has the steps and bars already.
-        self.steps_view.children = [_tile(img, name) for name, img in pred.prep.steps.items()]
-        self.topk_view.value = _bars(pred.top)
+        self.steps_view.children = [tile(img, name) for name, img in pred.prep.steps.items()]
+        self.topk_view.value = bars(pred.top)
         self.source_view.value = (
             f"<b>{html.escape(source)}</b> &rarr; predicted "
             f'<b class="bmw-predicted">{pred.label}</b> '
@@ -321,10 +342,10 @@ class ImageClassifier(CompositeWidget):
             self.confusion_view.value = (
                 f"<p>held-out accuracy <b>{ev.accuracy:.2%}</b> on "
                 f"{len(self.data.y_test)} images; rows are the true "
-                f"digit, columns the prediction</p>" + _confusion_html(ev.confusion)
+                f"digit, columns the prediction</p>" + confusion_html(ev.confusion)
             )
             self.wrong_view.children = [
-                _tile(
+                tile(
                     self.data.x_test[i],
                     f"#{i}: {int(self.data.y_test[i])} \u2192 {int(ev.predicted[i])}",
                     56,
@@ -343,6 +364,7 @@ def image_classifier(
     k: int = 3,
     canvas_size: int = 200,
     show_wrong: int = 16,
+    mode: str = "digit",
     quick: bool | None = None,
     progress: Progress = None,
     use_cache: bool = True,
@@ -361,4 +383,6 @@ def image_classifier(
         name = "the text's" if kind in ("text", "seed") else f"the {kind}"
         bar = progress if progress is not None else ProgressBar(f"training {name} CNN")
         model = vision.pretrained_cnn(kind, progress=bar, quick=quick, use_cache=use_cache)
-    return ImageClassifier(model, data=data, k=k, canvas_size=canvas_size, show_wrong=show_wrong)
+    return ImageClassifier(
+        model, data=data, k=k, canvas_size=canvas_size, show_wrong=show_wrong, mode=mode
+    )

@@ -24,6 +24,15 @@ _COLOURS = {
 }
 
 
+def _same_shape(named, cfg: sizing.TransformerConfig) -> bool:
+    """True when ``cfg`` is the preset ``named`` with its defaults spelled out (the FFN width
+    and the KV heads the sliders always carry)."""
+    if not isinstance(named, sizing.TransformerConfig):
+        return False
+    plain = {"intermediate": None, "kv_heads": None}
+    return named.with_(**plain) == cfg.with_(**plain) and (named.ffn, named.kv) == (cfg.ffn, cfg.kv)
+
+
 def _slider(description, value, lo, hi, step=1):
     return w.IntSlider(
         value=value,
@@ -47,15 +56,22 @@ class ModelSizeCalculator(CompositeWidget):
     """
 
     def __init__(
-        self, *, preset: str = "bert-base", precision: str = "fp16", batch: int = 1
+        self,
+        *,
+        preset: str = "bert-base",
+        precision: str = "fp16",
+        kv_precision: str = "fp16",
+        batch: int = 1,
     ) -> None:
-        """``preset``: a transformer in ``sizing.PRESETS``; ``precision``: the serving precision
-        (a key of ``sizing.BYTES_PER_PARAM``); ``batch``: sequences per step (1 to 256)."""
+        """``preset``: a transformer in ``sizing.PRESETS``; ``precision``: the weights' serving
+        precision (a key of ``sizing.BYTES_PER_PARAM``); ``kv_precision``: the KV cache's (a
+        key of ``sizing.KV_BYTES``); ``batch``: sequences per step (1 to 256)."""
         if preset not in _TRANSFORMER_PRESETS:
             raise ValueError(
                 f"Unknown preset {preset!r}; valid presets: {', '.join(_TRANSFORMER_PRESETS)}"
             )
         precision = one_of(precision, name="precision", choices=sizing.BYTES_PER_PARAM)
+        kv_precision = one_of(kv_precision, name="kv_precision", choices=sizing.KV_BYTES)
         batch = int_in_range(batch, name="batch", low=1, high=_MAX_BATCH)
         super().__init__()
         self.preset = w.Dropdown(
@@ -83,6 +99,12 @@ class ModelSizeCalculator(CompositeWidget):
             description="serve at",
             style={"button_width": "56px"},
         )
+        self.kv_precision = w.ToggleButtons(
+            options=list(sizing.KV_BYTES),
+            value=kv_precision,
+            description="KV cache at",
+            style={"button_width": "56px"},
+        )
         self.params_label = w.HTML(layout=w.Layout(margin="6px 0"))
         self.params_label.add_class("bmw-params")
         self.memory_view = w.HTML()
@@ -103,6 +125,7 @@ class ModelSizeCalculator(CompositeWidget):
                 self.seq_len,
                 self.batch,
                 self.precision,
+                self.kv_precision,
             ]
         )
         results = w.VBox(
@@ -122,6 +145,7 @@ class ModelSizeCalculator(CompositeWidget):
             self.seq_len,
             self.batch,
             self.precision,
+            self.kv_precision,
         ):
             control.observe(self._on_change, names="value")
         self.preset.observe(self._on_preset, names="value")
@@ -148,13 +172,18 @@ class ModelSizeCalculator(CompositeWidget):
         return {
             "transformer": self.config().to_config(),
             "precision": self.precision.value,
+            "kv_precision": self.kv_precision.value,
             "batch": self.batch.value,
         }
 
     @classmethod
     def from_config(cls, config: dict) -> ModelSizeCalculator:
         """A calculator showing what ``to_config`` saved."""
-        calc = cls(precision=config.get("precision", "fp16"), batch=config.get("batch", 1))
+        calc = cls(
+            precision=config.get("precision", "fp16"),
+            kv_precision=config.get("kv_precision", "fp16"),
+            batch=config.get("batch", 1),
+        )
         calc._set_controls(sizing.TransformerConfig.from_config(config["transformer"]))
         return calc
 
@@ -167,7 +196,7 @@ class ModelSizeCalculator(CompositeWidget):
             self.kv_heads.value = cfg.kv
             self.intermediate.value = cfg.ffn
             named = sizing.PRESETS.get(cfg.name)
-            self.preset.value = cfg.name if named == cfg else "custom"
+            self.preset.value = cfg.name if _same_shape(named, cfg) else "custom"
         finally:
             self._holding = False
         self._update()
@@ -180,7 +209,7 @@ class ModelSizeCalculator(CompositeWidget):
     def _on_change(self, change) -> None:
         if self._holding:
             return
-        if change["owner"] is not self.precision and change["owner"] is not self.batch:
+        if all(change["owner"] is not c for c in (self.precision, self.kv_precision, self.batch)):
             self._holding = True
             self.preset.value = "custom"  # the shape no longer matches the named preset
             self._holding = False
@@ -190,7 +219,10 @@ class ModelSizeCalculator(CompositeWidget):
         self.kv_heads.disabled = self.kind.value != "llama"
         with self.guard("Cannot size this model"):
             report = sizing.estimate(
-                self.config(), precision=self.precision.value, batch=self.batch.value
+                self.config(),
+                precision=self.precision.value,
+                kv_precision=self.kv_precision.value,
+                batch=self.batch.value,
             )
             self.report = report
             self._render(report)
@@ -249,7 +281,13 @@ class ModelSizeCalculator(CompositeWidget):
 
 
 def model_size_calculator(
-    preset: str = "bert-base", *, precision: str = "fp16", batch: int = 1
+    preset: str = "bert-base",
+    *,
+    precision: str = "fp16",
+    kv_precision: str = "fp16",
+    batch: int = 1,
 ) -> ModelSizeCalculator:
     """One call: a calculator showing ``preset`` (see :class:`ModelSizeCalculator`)."""
-    return ModelSizeCalculator(preset=preset, precision=precision, batch=batch)
+    return ModelSizeCalculator(
+        preset=preset, precision=precision, kv_precision=kv_precision, batch=batch
+    )

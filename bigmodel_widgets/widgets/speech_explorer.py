@@ -1,5 +1,7 @@
 """SpeechExplorer: pick a spoken-digit test example -> its MFCC heat map and the predicted digit;
-load a WAV (upload or a bundled recording) -> waveform, playback, spectrogram, mel and MFCC views.
+load a WAV (upload or a bundled recording) -> waveform, playback, spectrogram, mel and MFCC views;
+build a spoken digit *string* (or read the loaded WAV as one) -> the segments over the energy
+and MFCC frames, one digit per segment with its confidence, and the string.
 
 The front end's MFCCs are a reconstruction of the dataset's pipeline, not the same one, so the
 widget shows how far a recording's features sit from the training data next to its prediction.
@@ -17,9 +19,11 @@ from ..engine import backend, data
 from ..engine.checks import non_negative_int
 from ..engine.tasks import speech
 from ..engine.tasks.speech import frontend as fe
+from ..engine.tasks.speech import strings
 from ..engine.training import Progress
 from ._base import CompositeWidget
 from ._html import bar_rows
+from ._speech_string import string_html, string_png
 
 __all__ = ["SpeechExplorer", "speech_explorer"]
 
@@ -102,6 +106,10 @@ class SpeechExplorer(CompositeWidget):
         self.wave_features: fe.Features | None = None
         self.wave_prediction: speech.SpeechPrediction | None = None
         self.wave_comparison: dict | None = None
+        self.string: strings.DigitString | None = None
+        self.string_reading: strings.StringReading | None = None
+        self.string_wav: strings.WavReading | None = None
+        self._pool = None
 
         n = len(self.split.x_test)
         self.example = w.IntSlider(
@@ -132,6 +140,22 @@ class SpeechExplorer(CompositeWidget):
         self.wave_view = w.Image(format="png", layout=w.Layout(max_width="760px"))
         self._recordings = self._find_recordings()
 
+        self.string_length = w.IntSlider(
+            value=4, min=1, max=9, description="digits", continuous_update=False
+        )
+        self.string_seed = w.BoundedIntText(
+            value=0, min=0, max=10**6, description="seed", layout=w.Layout(width="180px")
+        )
+        self.build_string = w.Button(description="build a string", icon="random")
+        self.read_wav_string = w.Button(
+            description="read the WAV as a string",
+            tooltip="segment and read the loaded recording or upload (streamed in chunks)",
+            layout=w.Layout(width="210px"),
+        )
+        self.string_info = w.HTML()
+        self.string_info.add_class("bmw-speech-string-info")
+        self.string_view = w.Image(format="png", layout=w.Layout(max_width="760px"))
+
         dataset_box = w.VBox(
             [
                 w.HTML("<b>Held-out recordings (dataset MFCCs)</b>"),
@@ -148,11 +172,26 @@ class SpeechExplorer(CompositeWidget):
                 self.wave_view,
             ]
         )
-        self.children = [dataset_box, wave_box, self.errors]
+        string_box = w.VBox(
+            [
+                w.HTML(
+                    "<b>A spoken digit string</b> (held-out recordings joined with silence, "
+                    "or your WAV)"
+                ),
+                w.HBox(
+                    [self.string_length, self.string_seed, self.build_string, self.read_wav_string]
+                ),
+                self.string_view,
+                self.string_info,
+            ]
+        )
+        self.children = [dataset_box, wave_box, string_box, self.errors]
 
         self.example.observe(lambda _: self._show_example(), names="value")
         self.recording.observe(self._on_recording, names="value")
         self.upload.observe(self._on_upload, names="value")
+        self.build_string.on_click(lambda _: self.show_built_string())
+        self.read_wav_string.on_click(lambda _: self.read_loaded_wav_as_string())
         self.example.value = example
         self._show_example()
 
@@ -274,6 +313,64 @@ class SpeechExplorer(CompositeWidget):
         axes[1, 1].set(title="MFCC (13)", xlabel="frame", ylabel="coefficient")
         fig.tight_layout()
         self.wave_view.value = _png(fig)
+
+    # ---- digit strings ---------------------------------------------------------------------
+    def _clear_string(self) -> None:
+        self.string = self.string_reading = self.string_wav = None
+        self.string_info.value, self.string_view.value = "", b""
+
+    def show_built_string(self) -> None:
+        """Build a string from the controls' length and seed, segment it and read it."""
+        self._clear_string()
+        with self.guard("digit string"):
+            if self._pool is None:
+                self._pool = strings.silence_pool(self.split)
+            n = self.string_length.value
+            built = strings.make_digit_string(
+                self.split, length=n, seed=self.string_seed.value, pool=self._pool
+            )
+            self.show_string(built.frames, true=built)
+
+    def show_string(self, frames, *, true: strings.DigitString | None = None) -> None:
+        """Segment and read (frames, 13) MFCCs; ``true`` (a built string) adds the answer."""
+        self._clear_string()
+        with self.guard("digit string"):
+            frames = strings.check_frames(frames)
+            self.string_reading = strings.recognise_string(self.recognizer, frames)
+            self.string = true
+            seg = strings.segmentation(frames)
+            self.string_view.value = string_png(
+                frames,
+                seg,
+                self.string_reading,
+                true_segments=None if true is None else true.segments,
+                true_digits=None if true is None else true.digits,
+            )
+            self.string_info.value = string_html(
+                self.string_reading, true_digits=None if true is None else true.digits
+            )
+
+    def read_loaded_wav_as_string(self, *, progress: Progress = None) -> None:
+        """Read the WAV loaded above (upload or recording) as a digit string, in chunks."""
+        self._clear_string()
+        with self.guard("WAV digit string"):
+            if not self.audio.value:
+                raise ValueError("load a WAV first (a recording or an upload)")
+            r = strings.recognise_wav(
+                self.recognizer,
+                bytes(self.audio.value),
+                mix_stereo=self.mix_stereo.value,
+                progress=progress,
+            )
+            self.string_wav, self.string_reading = r, r.reading
+            seg = strings.segmentation(r.frames)
+            self.string_view.value = string_png(
+                r.frames, seg, r.reading, frame_seconds=r.frame_seconds
+            )
+            self.string_info.value = string_html(r.reading) + (
+                "<div><i>Front-end features are not the dataset's (see above): the segments "
+                "are meaningful, the digits only as far as the features match.</i></div>"
+            )
 
 
 def speech_explorer(

@@ -1,9 +1,11 @@
 """Chapter 5 in a real browser: run the notebook, draw a digit on the canvas with the mouse,
-see a prediction, check it is the kernel's; then upload a photo of a digit and a broken file."""
+see a prediction, check it is the kernel's; then upload a photo of a digit and a broken file;
+then draw three digits on the number-mode canvas and read the number the kernel read."""
 
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -43,6 +45,51 @@ def _upload(page, name: str) -> None:
     with page.expect_file_chooser() as chooser:
         page.locator("button.widget-upload, .widget-upload").first.click()
     chooser.value.set_files(str(sample_path(name)))
+
+
+def _stroke(page, box, points) -> None:
+    """One mouse stroke through ``points`` given as fractions of the canvas box."""
+    at = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
+    page.mouse.move(*at[0])
+    page.mouse.down()
+    for x, y in at[1:]:
+        page.mouse.move(x, y, steps=4)
+    page.mouse.up()
+
+
+def _draw_and_read_three_digits(page) -> None:
+    """A 1, a 7 and a 0 on the wide canvas (number mode): the number on screen is the
+    kernel's reading, with one bar per digit."""
+    canvas = page.locator('.bmw-draw-canvas[width="600"]').first
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    assert box["width"] > 2 * box["height"]  # the number canvas is wide
+    _stroke(page, box, [(0.17, 0.2), (0.17, 0.8)])
+    _stroke(page, box, [(0.36, 0.22), (0.53, 0.22), (0.43, 0.8)])
+    ellipse = [
+        (0.77 + 0.07 * math.cos(t * math.pi / 12), 0.5 + 0.3 * math.sin(t * math.pi / 12))
+        for t in range(25)
+    ]
+    _stroke(page, box, ellipse)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.bmw-source'))"
+        ".some(e => e.innerText.includes('your drawing') && e.querySelector('.bmw-number')"
+        " && e.querySelector('.bmw-number').innerText.trim().length === 3)",
+        timeout=30_000,
+    )
+    out = page.evaluate(
+        _KERNEL_EXEC_JS,
+        "import json; print(json.dumps(nclf.reading.text if nclf.reading else None))",
+    )
+    text = json.loads(out.strip().splitlines()[-1])
+    assert text is not None and len(text) == 3
+    page.wait_for_function(
+        "(want) => Array.from(document.querySelectorAll('.bmw-number'))"
+        ".some(e => e.innerText.trim() === want)",
+        arg=text,
+        timeout=30_000,
+    )
+    assert page.locator(".bmw-digits .bmw-digits-row").count() == 3
 
 
 def test_draw_and_upload_a_digit_and_see_the_prediction(page, lab):
@@ -87,3 +134,5 @@ def test_draw_and_upload_a_digit_and_see_the_prediction(page, lab):
     error = page.locator(".bmw-error").filter(has_text="truncated").first
     error.wait_for(timeout=30_000)
     assert "truncated.jpg" in error.inner_text()
+
+    _draw_and_read_three_digits(page)

@@ -49,3 +49,26 @@ def test_picking_an_example_shows_its_prediction(page, lab):
     text = page.locator(".bmw-speech-prediction").first.inner_text()
     assert f"predicted {expected.digit}" in text and f"spoken {int(split.y_test[8])}" in text
     assert f"{max(expected.probabilities):.1%}" in text
+
+    # The digit-string row: the notebook built 5 digits with seed 7; one more digit, rebuild.
+    from bigmodel_widgets.engine.tasks.speech import strings
+
+    def shown_string() -> str:
+        return page.locator(".bmw-speech-string").first.get_attribute("data-read")
+
+    built = strings.make_digit_string(split, length=5, seed=7)
+    assert shown_string() == strings.recognise_string(rec, built.frames).text
+    press_slider(page, "digits", "ArrowRight")
+    assert slider_readout(page, "digits") == "6"
+    page.locator(".widget-button", has_text="build a string").first.click()
+    six = strings.recognise_string(
+        rec, strings.make_digit_string(split, length=6, seed=7).frames
+    ).text
+    page.wait_for_function(
+        "(want) => { const el = document.querySelector('.bmw-speech-string');"
+        " return el && el.dataset.read === want && el.closest('.bmw-speech-string-info')"
+        ".querySelectorAll('tr').length > 1; }",
+        arg=six,
+        timeout=30_000,
+    )
+    assert shown_string() == six and len(six) >= 1

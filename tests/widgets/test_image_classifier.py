@@ -132,8 +132,9 @@ def test_signatures_are_explicit():
     for fn in (ImageClassifier.__init__, image_classifier):
         params = inspect.signature(fn).parameters
         assert not any(p.kind is p.VAR_KEYWORD for p in params.values())
-        assert {"data", "k", "canvas_size", "show_wrong"} <= set(params)
-        assert all(params[n].kind is params[n].KEYWORD_ONLY for n in ("data", "k", "canvas_size"))
+        assert {"data", "k", "canvas_size", "show_wrong", "mode"} <= set(params)
+        keyword_only = ("data", "k", "canvas_size", "mode")
+        assert all(params[n].kind is params[n].KEYWORD_ONLY for n in keyword_only)
 
 
 def test_confusion_view_shades_each_cell(clf, model, small_data):
@@ -165,3 +166,70 @@ def test_one_call_helper_uses_the_cached_trained_model(small_data):
     x = V.digits_to_input(small_data.x_test[:5])
     assert np.array_equal(np.asarray(clf.model(x)), np.asarray(cached(x)))
     assert clf.k.value == 2
+
+
+# ---- number mode: a row of digits --------------------------------------------------------
+def _three_digits() -> np.ndarray:
+    """A '1', a '7' and a '0' drawn dark on a white 600x200 canvas, as a person would."""
+    img = np.full((200, 600), 255, np.uint8)
+    cv2.line(img, (100, 40), (100, 160), 0, 16)
+    cv2.polylines(img, [np.array([[220, 45], [320, 45], [260, 160]])], False, 0, 16)
+    cv2.ellipse(img, (460, 100), (45, 60), 0, 0, 360, 0, 16)
+    return img
+
+
+def _same_reading(reading, ref):
+    assert reading is not None and ref is not None
+    assert reading.text == ref.text and reading.boxes == ref.boxes
+    for a, b in zip(reading.digits, ref.digits):
+        assert np.allclose(a.probs, b.probs) and a.top == b.top
+
+
+@pytest.fixture
+def nclf(model, small_data):
+    return ImageClassifier(model, data=small_data, k=3, mode="number")
+
+
+def test_number_mode_reads_a_drawing_of_three_digits(nclf, model):
+    assert (nclf.canvas.width, nclf.canvas.height) == (600, 200)
+    img = _three_digits()
+    nclf.canvas.png = _data_url(img)
+    ref = V.read_number(model, img, k=3)
+    _same_reading(nclf.reading, ref)
+    assert len(ref.text) == 3 and nclf.prediction is None and nclf.errors.message == ""
+    assert f'class="bmw-number" style="font-size:1.3em">{ref.text}</b>' in nclf.source_view.value
+    assert nclf.topk_view.value.count("bmw-digits-row") == 3
+    assert len(nclf.steps_view.children) == 1 + 3  # the boxed image, then each digit
+
+
+def test_number_mode_errors_show_and_the_widget_keeps_working(nclf, model):
+    nclf.canvas.png = _data_url(np.full((200, 600), 255, np.uint8))
+    assert nclf.reading is None and "no digits found" in nclf.errors.message
+    bar = np.full((200, 600), 255, np.uint8)
+    cv2.line(bar, (30, 100), (570, 100), 0, 16)
+    nclf.upload_bytes(cv2.imencode(".png", bar)[1].tobytes(), "scribble.png")
+    assert nclf.reading is None and "too wide to split" in nclf.errors.message
+    assert "no number read" in nclf.source_view.value
+    nclf.upload_bytes(cv2.imencode(".png", _three_digits())[1].tobytes(), "three.png")
+    _same_reading(nclf.reading, V.read_number(model, _three_digits()))
+    assert nclf.errors.message == ""
+
+
+def test_the_mode_toggle_switches_canvas_and_reader(clf, model, small_data):
+    clf.test_index.value = 3
+    assert clf.prediction is not None and clf.canvas.width == 0
+    clf.mode.value = "number"  # the slider now builds a number from 4 test digits
+    img, _ = V.make_number(small_data.x_test[3:7], seed=3)
+    _same_reading(clf.reading, V.read_number(model, img))
+    assert clf.prediction is None and (clf.canvas.width, clf.canvas.height) == (600, 200)
+    assert "true number" in clf.source_view.value
+    clf.k.value = 2  # re-reads with the new k
+    assert all(len(d.top) == 2 for d in clf.reading.digits)
+    clf.mode.value = "digit"
+    _same(clf.prediction, pp.classify_digit(model, small_data.x_test[3], k=2))
+    assert clf.reading is None and clf.canvas.width == 0
+
+
+def test_mode_is_checked(model, small_data):
+    with pytest.raises(ValueError, match="mode"):
+        ImageClassifier(model, data=small_data, mode="word")

@@ -101,3 +101,19 @@ def test_memory_bars_are_drawn_by_the_shared_html_helper():
     assert f'title="kv_cache: {sizing.format_bytes(r.inference["kv_cache"])}"' in view
     assert f"<td>{sizing.format_bytes(r.training['total'])}</td>" in view
     assert 'class="bmw-gpus"' in calc.gpu_view.value
+
+
+def test_kv_precision_is_separate_from_the_weights():
+    calc = ModelSizeCalculator(preset="llama2-7b", precision="int4", kv_precision="fp8")
+    assert calc.report == sizing.estimate(
+        sizing.preset("llama2-7b"), precision="int4", kv_precision="fp8"
+    )
+    calc.kv_precision.value = "int4"
+    assert calc.preset.value == "llama2-7b"  # a precision is not a change of shape
+    assert calc.report.inference["kv_cache"] == sizing.kv_cache_bytes(
+        sizing.preset("llama2-7b"), context=4096, precision="int4"
+    )
+    again = ModelSizeCalculator.from_config(calc.to_config())
+    assert again.report == calc.report and again.kv_precision.value == "int4"
+    with pytest.raises(ValueError, match="kv_precision"):
+        ModelSizeCalculator(kv_precision="fp6")

@@ -13,6 +13,7 @@ from scipy.io import wavfile
 from bigmodel_widgets.engine import data
 from bigmodel_widgets.engine.tasks import speech
 from bigmodel_widgets.engine.tasks.speech import frontend as fe
+from bigmodel_widgets.engine.tasks.speech import strings
 from bigmodel_widgets.widgets.speech_explorer import SpeechExplorer
 
 
@@ -177,3 +178,70 @@ def test_one_call_helper_trains_in_quick_mode_with_a_progress_bar(
         cached.predict_proba(split.x_test[:3]),
         atol=1e-6,
     )
+
+
+# ---- the digit-string view -------------------------------------------------------------------
+def _bursts_wav(rate: int, bursts: int) -> bytes:
+    rng = np.random.default_rng(1)
+    parts = []
+    for _ in range(bursts):
+        parts += [
+            0.003 * rng.standard_normal(int(0.4 * rate)),
+            0.3 * rng.standard_normal(int(0.3 * rate)),
+        ]
+    parts.append(0.003 * rng.standard_normal(int(0.4 * rate)))
+    return _wav(np.concatenate(parts), rate)
+
+
+def test_building_a_string_shows_the_engine_reading(explorer, recognizer, split):
+    explorer.string_length.value, explorer.string_seed.value = 5, 3
+    explorer.build_string.click()
+    built = strings.make_digit_string(split, length=5, seed=3)
+    expected = strings.recognise_string(recognizer, built.frames)
+    assert explorer.string.digits == built.digits
+    assert explorer.string_reading == expected and explorer.errors.message == ""
+    assert explorer.string_view.value[:4] == b"\x89PNG"
+    info = explorer.string_info.value
+    assert f'data-read="{expected.text}"' in info
+    assert "spoken <b>" + "".join(map(str, built.digits)) + "</b>" in info
+    assert info.count("<tr>") == len(expected.segments) + 1  # header + one row per segment
+
+
+def test_silence_and_no_pause_are_messages_not_errors(explorer):
+    rng = np.random.default_rng(0)
+    silence = np.full((40, 13), 5.0, np.float32)
+    silence[:, 0] = -620 + rng.normal(0, 10, 40)
+    explorer.show_string(silence)
+    assert explorer.string_reading.digits == () and explorer.errors.message == ""
+    assert (
+        "silence only" in explorer.string_info.value and "(nothing)" in explorer.string_info.value
+    )
+    flat = np.full((30, 13), 5.0, np.float32)
+    flat[:, 0] = np.linspace(-260, -200, 30)
+    explorer.show_string(flat)
+    assert (
+        len(explorer.string_reading.digits) == 1 and "no pause found" in explorer.string_info.value
+    )
+
+
+def test_bad_frames_go_to_the_error_area(explorer):
+    explorer.show_string(np.zeros((20, 12)))
+    assert "expected (frames, 13)" in explorer.errors.message
+    assert explorer.string_reading is None and explorer.string_view.value == b""
+    explorer.build_string.click()  # still works, and clears the message
+    assert explorer.errors.message == "" and explorer.string_reading is not None
+
+
+def test_the_loaded_wav_is_read_as_a_string(explorer, recognizer):
+    explorer.read_wav_string.click()
+    assert "load a WAV first" in explorer.errors.message
+    raw = _bursts_wav(16000, 3)
+    explorer.load_wav_bytes(raw, "bursts.wav")
+    seen = []
+    explorer.read_loaded_wav_as_string(progress=lambda d, t, i: seen.append((d, t)))
+    expected = strings.recognise_wav(recognizer, raw)
+    assert explorer.string_wav.reading == expected.reading and len(expected.reading.segments) == 3
+    np.testing.assert_array_equal(explorer.string_wav.frames, expected.frames)
+    assert seen and seen[-1][0] == seen[-1][1]
+    assert explorer.errors.message == "" and explorer.string_view.value[:4] == b"\x89PNG"
+    assert "not the dataset" in explorer.string_info.value

@@ -1,7 +1,9 @@
 """Chapter 4, NLP: a real pretrained BERT (MiniLM) in TensorFlow, offline.
 
 classifier.py wraps tokenizer + model; training.py fine-tunes and caches it; tflite.py
-compresses it; explain.py shows which words drive a prediction.
+compresses it; explain.py shows which words drive a prediction; long_text.py reads text longer
+than the model (truncation, head + tail, sliding windows), long_documents.py measures that;
+exercises.py checks the chapter's exercises.
 
 Kept for one release: ``Prediction`` (now ``TextPrediction``).
 """
@@ -9,7 +11,7 @@ Kept for one release: ``Prediction`` (now ``TextPrediction``).
 from __future__ import annotations
 
 from ..._aliases import module_aliases
-from . import classifier, explain, tflite, training
+from . import classifier, exercises, explain, long_documents, long_text, tflite, training
 from .classifier import (  # the chapter reads as bmw.nlp.<name>
     LABELS,
     BertTextClassifier,
@@ -23,7 +25,10 @@ from .classifier import (  # the chapter reads as bmw.nlp.<name>
 
 __all__ = [
     "classifier",
+    "exercises",
     "explain",
+    "long_documents",
+    "long_text",
     "tflite",
     "training",
     "LABELS",

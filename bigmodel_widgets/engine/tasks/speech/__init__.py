@@ -1,13 +1,14 @@
 """Chapter 6, speech: a Conv1D model over MFCC frames of real spoken digits.
 
 recognizer.py holds the split, training and the cached recognizer; models.py the Conv1D
-models; frontend.py turns a WAV into MFCC frames.
+models; frontend.py turns a WAV into MFCC frames; strings.py reads spoken digit strings
+(segmentation, long WAVs streamed in chunks).
 """
 
 from __future__ import annotations
 
 from ..._aliases import module_aliases
-from . import frontend, models, recognizer
+from . import frontend, models, recognizer, strings
 from .recognizer import (  # the chapter reads as bmw.speech.<name>
     CACHE_VERSION,
     DIGITS,
@@ -29,6 +30,7 @@ __all__ = [
     "frontend",
     "models",
     "recognizer",
+    "strings",
     "SpeechSplit",
     "SpeechPrediction",
     "SpeechRecognizer",

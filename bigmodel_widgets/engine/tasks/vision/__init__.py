@@ -1,7 +1,8 @@
 """Chapter 5, computer vision: the text's CNN and a stronger one on real digits.
 
 models.py builds, augments and saves the CNNs; training.py trains, evaluates and caches them;
-preprocess.py turns any image into the model's input and a prediction. Decoding images is the
+preprocess.py turns any image into the model's input and a prediction; numbers.py reads a
+row of digits (a number) and number_eval.py measures it. Decoding images is the
 engine core's job (engine/images.py), the digits split too (engine/splits.py).
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from ..._aliases import module_aliases
 from ...images import ImageInputError, decode_image, read_image, sample_path, to_rgb
 from ...splits import DigitSplit
-from . import models, preprocess, training
+from . import models, number_eval, numbers, preprocess, training
 from .models import (
     FULL_EPOCHS,
     INPUT_SHAPE,
@@ -28,6 +29,16 @@ from .models import (
     recipe_augment,
     save_model,
 )
+from .number_eval import (
+    NumberSample,
+    check_least_confident,
+    check_number_accuracy_estimate,
+    digit_errors,
+    evaluate_numbers,
+    make_number,
+    numbers_dataset,
+)
+from .numbers import NumberReading, Segment, read_number, segment_digits
 from .preprocess import (
     DigitPrediction,
     DigitPrep,
@@ -79,6 +90,20 @@ __all__ = [
     "prepare_photo",
     "resize",
     "top_k",
+    # a handwritten number, not a digit
+    "numbers",
+    "number_eval",
+    "Segment",
+    "NumberReading",
+    "NumberSample",
+    "make_number",
+    "segment_digits",
+    "read_number",
+    "numbers_dataset",
+    "digit_errors",
+    "evaluate_numbers",
+    "check_least_confident",
+    "check_number_accuracy_estimate",
 ]
 
 # Old names, kept for one release (not in __all__: no two public things share a name).
