@@ -53,6 +53,12 @@ def run(quick: bool = False) -> dict:
         "forward_model": forward["model"],
         "overhead_ms": forward["overhead_ms"],
         "throughput_gflops": forward["throughput_gflops"],
+        "overhead_context": forward["overhead_context"],
+        "bandwidth_gbs": forward["bandwidth_gbs"],
+        "memory_ms": dict(zip(forward["contexts"], forward["memory_ms"])),
+        "flops_only_max_rel_error": forward["flops_only"]["max_rel_error"],
+        "flops_only_rel_error": dict(zip(forward["contexts"], forward["flops_only"]["rel_error"])),
+        "flops_only_overhead_ms": forward["flops_only"]["overhead_ms"],
         "one_constant_max_rel_error": forward["one_constant"]["max_rel_error"],
         "one_constant_rel_error": dict(
             zip(forward["contexts"], forward["one_constant"]["rel_error"])

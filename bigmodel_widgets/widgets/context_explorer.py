@@ -322,7 +322,7 @@ class ContextExplorer(CompositeWidget):
         fig = Figure(figsize=(5.5, 3.2))
         ax = fig.add_subplot()
         ax.plot(contexts, measured, "o-", label="measured")
-        ax.plot(contexts, predicted, "s--", label="predicted (FLOPs model)")
+        ax.plot(contexts, predicted, "s--", label="predicted (FLOPs + memory traffic)")
         ax.set_xscale("log", base=2)
         ax.set_xlabel("context (tokens)")
         ax.set_ylabel("forward time (ms)")

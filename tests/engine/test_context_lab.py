@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bigmodel_widgets.engine import context_lab, sizing
+from bigmodel_widgets.engine.context_lab import forward
 
 TINY = sizing.TransformerConfig("tiny-gpt2", "decoder", 2, 32, 4, 97, 64)
 
@@ -47,10 +48,37 @@ def test_forward_fit_structure_and_config_json_exact():
     assert out["one_constant"]["rel_error"][1] == 0.0
     shares = out["attention_share"]
     assert shares == sorted(shares) and 0 < shares[0] < shares[-1] < 1
-    assert "16 tokens" in out["how"] and seen[-1] == 4 + 1  # 4 warm-ups (1-token call too), 1 round
+    # 5 warm-ups (the 1- and 4-token calls too), then 1 round
+    assert "16 tokens" in out["how"] and seen[-1] == 5 + 1
+    # the roofline: only the throughput is fitted; the bandwidth is measured apart
+    assert out["bandwidth_gbs"] > 0 and out["overhead_context"] == 4
+    assert out["score_passes"] == {"reads": 8, "writes": 6}
+    assert out["attention_bytes"] == [
+        forward.score_bytes(context_lab.minilm_config(), context=c) for c in (8, 16, 32)
+    ]
+    for c, flops, mem, pred in zip(
+        out["contexts"], out["flops"], out["memory_ms"], out["predicted_ms"]
+    ):
+        parts = out["overhead_ms"] + flops / (out["throughput_gflops"] * 1e6) + mem
+        assert abs(parts - pred) <= 0.01 * pred + 0.01, c
+    old = out["flops_only"]  # the older FLOPs-only model, kept for the comparison
+    assert old["overhead_context"] == 1 and old["rel_error"][1] == 0.0
+    assert old["max_rel_error"] == max(abs(old["rel_error"][0]), abs(old["rel_error"][2]))
     minilm = context_lab.minilm_config()
     assert (minilm.layers, minilm.hidden, minilm.heads, minilm.ffn) == (6, 384, 12, 1536)
     assert sizing.count_params(minilm) == out["params"] == 22_713_216  # the real model's
+
+
+def test_score_bytes_and_copy_bandwidth():
+    minilm = context_lab.minilm_config()
+    # 6 layers x 12 heads x 512^2 scores x 4 bytes x (8 reads + 6 writes)
+    assert forward.score_bytes(minilm, context=512) == 6 * 12 * 512**2 * 4 * 14
+    assert forward.score_bytes(minilm, context=256, batch=2) == 2 * 6 * 12 * 256**2 * 4 * 14
+    assert forward.copy_bandwidth(mib=8, runs=2) > 0
+    with pytest.raises(ValueError):
+        forward.copy_bandwidth(mib=0)
+    with pytest.raises(ValueError):
+        forward.copy_bandwidth(clock="gpu")
 
 
 @pytest.mark.slow
