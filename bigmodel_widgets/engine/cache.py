@@ -206,15 +206,11 @@ class CacheEntry:
 
     def candidates(self) -> list[Path]:
         """Every place the entry may be read from: the user's cache, then prepared ones."""
-        found = [] if self.path is None else [self.path]
-        try:
-            own = Path(backend.cache_dir()) / self.kind / self.filename
+        try:  # the user's own cache is read even when it cannot be written
+            found = [Path(backend.cache_dir()) / self.kind / self.filename]
         except OSError:
-            own = None
-        if own is not None and own not in found:
-            found.append(own)
-        found += [root / self.kind / self.filename for root in shared_cache_dirs()]
-        return found
+            found = []
+        return found + [root / self.kind / self.filename for root in shared_cache_dirs()]
 
     def load(self, load: Callable[[Path], T]) -> tuple[T | None, Path | None, str | None]:
         """``(value, path, note)``: the first readable entry, or ``(None, None, note)``.
@@ -229,6 +225,7 @@ class CacheEntry:
         # ``bad`` collects unreadable entries, so a second look (after waiting for the build
         # lock) neither notes a read-only one twice nor tries it again.
         note = None
+        writable = self.path  # only an entry we may write is removed
         for path in self.candidates():
             if path in bad or not path.exists():
                 continue
@@ -239,7 +236,7 @@ class CacheEntry:
                     f"cache {self.kind}: {path.name} is unreadable ({_short(exc)}); rebuilding it"
                 )
                 bad.add(path)
-                if path == self.path:
+                if path == writable:
                     _remove(path)
         return None, None, note
 

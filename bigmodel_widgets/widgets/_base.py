@@ -39,10 +39,10 @@ class CompositeWidget(w.VBox):
     widget working; ValueError/TypeError show their text alone, anything else with its type.
     """
 
-    def __init__(self, **kwargs):
-        """``kwargs`` (``layout=``, ``children=`` ...) are passed to :class:`ipywidgets.VBox`."""
+    def __init__(self) -> None:
+        """An empty box with its error area; a subclass sets ``children`` once its controls exist."""
         self.errors = ErrorArea()
-        super().__init__(**kwargs)
+        super().__init__()
 
     @contextmanager
     def guard(self, what: str = ""):

@@ -112,29 +112,8 @@ class ModelSizeCalculator(CompositeWidget):
         self.report: sizing.SizeReport | None = None
         self._holding = False
 
-        controls = w.VBox(
-            [
-                self.preset,
-                self.kind,
-                self.layers,
-                self.hidden,
-                self.heads,
-                self.kv_heads,
-                self.intermediate,
-                self.vocab,
-                self.seq_len,
-                self.batch,
-                self.precision,
-                self.kv_precision,
-            ]
-        )
-        results = w.VBox(
-            [self.params_label, self.memory_view, self.gpu_view],
-            layout=w.Layout(margin="0 0 0 16px", min_width="420px"),
-        )
-        self.children = [w.HBox([controls, results]), self.errors]
-
-        for control in (
+        # Every setting below the preset picker recomputes the report when it changes.
+        settings = (
             self.kind,
             self.layers,
             self.hidden,
@@ -146,7 +125,15 @@ class ModelSizeCalculator(CompositeWidget):
             self.batch,
             self.precision,
             self.kv_precision,
-        ):
+        )
+        controls = w.VBox([self.preset, *settings])
+        results = w.VBox(
+            [self.params_label, self.memory_view, self.gpu_view],
+            layout=w.Layout(margin="0 0 0 16px", min_width="420px"),
+        )
+        self.children = [w.HBox([controls, results]), self.errors]
+
+        for control in settings:
             control.observe(self._on_change, names="value")
         self.preset.observe(self._on_preset, names="value")
         self.preset.value = preset
