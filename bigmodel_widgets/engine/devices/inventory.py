@@ -30,7 +30,10 @@ def _tensorflow(initialise: bool) -> dict:
         return {"available": False, "reason": "TensorFlow not loaded (pass tensorflow=True)"}
     from .. import backend
 
-    tf = backend.tf()
+    try:
+        tf = backend.tf()
+    except ImportError as exc:  # seen on a GPU machine without TensorFlow: label it, don't crash
+        return {"available": False, "reason": f"TensorFlow cannot be imported: {exc}"}
     out = {
         "available": True,
         "version": tf.__version__,
