@@ -29,6 +29,11 @@ _LAZY = {
     "ProgressBar": "bigmodel_widgets.widgets.progress",
     "mnist5k_split": "bigmodel_widgets.engine.splits",
     "DigitSplit": "bigmodel_widgets.engine.splits",
+    # exercises checked by the engine, and the language of every message (issue 17)
+    "exercises": "bigmodel_widgets.engine.exercises",
+    "ExerciseCheck": "bigmodel_widgets.engine.exercises",
+    "set_language": "bigmodel_widgets.engine.i18n",
+    "get_language": "bigmodel_widgets.engine.i18n",
     # chapter 0: large models
     "sizing": "bigmodel_widgets.engine.sizing",
     "TransformerConfig": "bigmodel_widgets.engine.sizing",
@@ -63,6 +68,12 @@ _LAZY = {
     "WorkerError": "bigmodel_widgets.engine.parallel",
     "DeviceDashboard": "bigmodel_widgets.widgets.device_dashboard",
     "device_dashboard": "bigmodel_widgets.widgets.device_dashboard",
+    "TrainingLog": "bigmodel_widgets.engine.devices",
+    # chapters 1 + 2: the input-pipeline lab
+    "InputSettings": "bigmodel_widgets.engine.augment.pipeline_lab",
+    "run_input_lab": "bigmodel_widgets.engine.augment.pipeline_lab",
+    "PipelineLab": "bigmodel_widgets.widgets.pipeline_lab",
+    "pipeline_lab": "bigmodel_widgets.widgets.pipeline_lab",
     # chapter 6: speech
     "speech": "bigmodel_widgets.engine.tasks.speech",
     "speech_models": "bigmodel_widgets.engine.tasks.speech.models",
@@ -128,6 +139,11 @@ _LAZY = {
     "long_documents": "bigmodel_widgets.engine.tasks.nlp.long_documents",
     "evaluate_long_documents": "bigmodel_widgets.engine.tasks.nlp.long_documents",
     "TextClassifier": "bigmodel_widgets.widgets.text_classifier",
+    # looking inside the models (chapters 3-6)
+    "explain": "bigmodel_widgets.engine.explain",
+    "Explanation": "bigmodel_widgets.engine.explain",
+    "AttentionView": "bigmodel_widgets.widgets.attention_view",
+    "attention_view": "bigmodel_widgets.widgets.attention_view",
     "text_classifier": "bigmodel_widgets.widgets.text_classifier",
 }
 
@@ -140,6 +156,8 @@ _MODULES = {
     "data",
     "devices",
     "doctor",
+    "exercises",
+    "explain",
     "nlp",
     "nlp_exercises",
     "nlp_explain",

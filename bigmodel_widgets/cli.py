@@ -1,4 +1,4 @@
-"""Command line: ``python -m bigmodel_widgets {doctor,sizing,bench,sweep} ...``."""
+"""Command line: ``python -m bigmodel_widgets {doctor,sizing,bench,sweep,exercises,workshop} ...``."""
 
 from __future__ import annotations
 
@@ -164,6 +164,22 @@ def _sweep(args) -> int:
     return 0
 
 
+def _exercises(args) -> int:
+    from .engine import exercises
+    from .engine.exercises import _cells
+
+    if args.action == "solutions":
+        paths = _cells.write_solutions(args.out, language=args.language)
+        _print({"solutions": [str(p) for p in paths]}, args.json)
+        return 0
+    rows = {
+        e.id: f"{e.kind}: {e.text('title', args.language)}"
+        for e in exercises.exercises(chapter=args.chapter)
+    }
+    _print(rows, args.json)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .engine.sizing import BYTES_PER_PARAM, GPUS, KV_BYTES, PRESETS
 
@@ -206,6 +222,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_sweep)
+    p = sub.add_parser("exercises", help="list the exercises, or write the solutions notebooks")
+    p.add_argument("action", choices=["list", "solutions"])
+    p.add_argument("--out", default="solutions", help="folder for solutions_chN.ipynb")
+    p.add_argument("--chapter", type=int, default=None, help="list one chapter (0-6)")
+    p.add_argument("--language", choices=["en", "zh"], default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_exercises)
+    from ._cli_workshop import add_parser as add_workshop
+
+    add_workshop(sub, _quick)
     return parser
 
 

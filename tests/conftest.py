@@ -9,6 +9,8 @@ import pytest
 
 # Every test and every notebook kernel started by the tests runs in quick mode with its own cache.
 os.environ.setdefault("BMW_QUICK", "1")
+# English messages whatever the developer's JupyterLab language (tests match English text).
+os.environ.setdefault("BMW_LANGUAGE", "en")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -16,6 +16,7 @@ PKG = ROOT / "bigmodel_widgets"
 # Declared but never imported by the package: needed at run time all the same.
 RUNTIME_ONLY = {
     "jupyterlab": "the notebooks' front end (`make lab`); the package never imports it",
+    "jupyterlab-language-pack-zh-cn": "JupyterLab's Simplified Chinese UI (the Lab loads it)",
 }
 # The benchmarks (bigmodel_widgets/bench/) may also use the `bench` extra: peers to measure against.
 BENCH_EXTRA = "bench"

@@ -11,6 +11,8 @@ import numbers
 from collections.abc import Iterable
 from typing import Any
 
+from .i18n import t
+
 __all__ = [
     "positive_int",
     "non_negative_int",
@@ -30,16 +32,18 @@ def _is_int(value: Any) -> bool:
 def int_in_range(value: Any, *, name: str, low: int | None = None, high: int | None = None) -> int:
     """``value`` as an int with ``low <= value <= high`` (either bound may be None)."""
     if not _is_int(value):
-        raise TypeError(f"{name} must be an int, got {value!r} ({type(value).__name__})")
+        raise TypeError(
+            t("check.int_type", name=name, value=repr(value), type=type(value).__name__)
+        )
     value = int(value)
     if (low is not None and value < low) or (high is not None and value > high):
         if high is None:
-            want = f">= {low}"
+            want = t("check.at_least", low=low)
         elif low is None:
-            want = f"<= {high}"
+            want = t("check.at_most", high=high)
         else:
-            want = f"between {low} and {high}"
-        raise ValueError(f"{name} must be an int {want}, got {value}")
+            want = t("check.between", low=low, high=high)
+        raise ValueError(t("check.int_range", name=name, want=want, value=value))
     return value
 
 
@@ -64,7 +68,9 @@ def number_in_range(
 ) -> float:
     """``value`` as a finite float inside the range (closed ends unless ``*_open``)."""
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
-        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
+        raise TypeError(
+            t("check.number_type", name=name, value=repr(value), type=type(value).__name__)
+        )
     value = float(value)
     bad = value != value or value in (float("inf"), float("-inf"))
     if low is not None:
@@ -76,9 +82,8 @@ def number_in_range(
         right = ")" if high_open or high is None else "]"
         lo = "-inf" if low is None else f"{low:g}"
         hi = "inf" if high is None else f"{high:g}"
-        raise ValueError(
-            f"{name} must be a finite number in {left}{lo}, {hi}{right}, got {value:g}"
-        )
+        interval = f"{left}{lo}, {hi}{right}"
+        raise ValueError(t("check.number_range", name=name, interval=interval, value=f"{value:g}"))
     return value
 
 
@@ -87,11 +92,11 @@ def number_range(
 ) -> tuple[float, float]:
     """A ``(min, max)`` pair of finite numbers with ``low <= min <= max <= high``."""
     if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
-        raise TypeError(f"{name} must be a (min, max) pair of numbers, got {value!r}")
+        raise TypeError(t("check.pair_type", name=name, value=repr(value)))
     lo = number_in_range(value[0], name=f"{name} min", low=low, high=high)
     hi = number_in_range(value[1], name=f"{name} max", low=low, high=high)
     if lo > hi:
-        raise ValueError(f"{name}: min {lo:g} is greater than max {hi:g}")
+        raise ValueError(t("check.pair_order", name=name, lo=f"{lo:g}", hi=f"{hi:g}"))
     return lo, hi
 
 
@@ -108,12 +113,16 @@ def one_of(value: Any, *, name: str, choices: Iterable[Any]) -> Any:
     except TypeError:  # an unhashable or incomparable value is simply not a choice
         ok = False
     if not ok:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+        raise ValueError(
+            t("check.one_of", name=name, choices=", ".join(map(repr, choices)), value=repr(value))
+        )
     return value
 
 
 def boolean(value: Any, *, name: str) -> bool:
     """``value`` when it is a real bool (not 0/1 or a string that looks like one)."""
     if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {value!r} ({type(value).__name__})")
+        raise TypeError(
+            t("check.bool_type", name=name, value=repr(value), type=type(value).__name__)
+        )
     return value

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .i18n import t
+
 __all__ = [
     "ImageInputError",
     "MAX_FILE_BYTES",
@@ -54,12 +56,12 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     Same verdicts and messages as :func:`decode_image` on the file's bytes (an upload).
     """
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+        raise TypeError(t("img.path_type", type=type(path).__name__))
     p = Path(path)
     if not p.exists():
-        raise ImageInputError(f"{p}: image file not found; check the path and the file name")
+        raise ImageInputError(t("img.not_found", name=p))
     if not p.is_file():
-        raise ImageInputError(f"{p}: not a file (a folder?); give the path of an image file")
+        raise ImageInputError(t("img.not_a_file", name=p))
     _check_file_size(p.stat().st_size, p.name)  # before reading it into memory
     return decode_image(p.read_bytes(), name=p.name)
 
@@ -68,22 +70,17 @@ def sample_path(name: str) -> Path:
     """Path of one of the project's sample images (good and deliberately broken ones)."""
     path = SAMPLES_DIR / name
     if not SAMPLES_DIR.is_dir():
-        raise ImageInputError(
-            f"sample folder {SAMPLES_DIR} is missing: reinstall "
-            f"bigmodel_widgets (or run python scripts/make_samples.py)"
-        )
+        raise ImageInputError(t("img.no_samples", folder=SAMPLES_DIR))
     if not path.is_file() or path.suffix == ".py":
         names = sorted(p.name for p in SAMPLES_DIR.iterdir() if p.suffix != ".py")
-        raise ImageInputError(f"no sample named {name!r}; available: {', '.join(names)}")
+        raise ImageInputError(t("img.no_sample", name=repr(name), names=", ".join(names)))
     return path
 
 
 def _check_file_size(size: int, name: str) -> None:
     if size > MAX_FILE_BYTES:
-        raise ImageInputError(
-            f"{name}: the file is {size / 2**20:.0f} MB, more than the "
-            f"{MAX_FILE_BYTES / 2**20:.0f} MB limit; use a smaller image"
-        )
+        mb, limit = f"{size / 2**20:.0f}", f"{MAX_FILE_BYTES / 2**20:.0f}"
+        raise ImageInputError(t("img.file_too_big", name=name, mb=mb, limit=limit))
 
 
 @dataclass(frozen=True)
@@ -124,38 +121,26 @@ def _read_header(data: bytes) -> _Header | None:
 def _not_an_image(data: bytes, name: str) -> ImageInputError:
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in head:
-        return ImageInputError(
-            f"{name}: this is a web page (HTML), not an image; save the "
-            f"picture itself (right-click it, 'Save image as') and try again"
-        )
-    return ImageInputError(
-        f"{name}: not an image file (PNG, JPEG, BMP, TIFF, WebP or GIF); "
-        f"is it really an image? Open it in an image viewer to check"
-    )
+        return ImageInputError(t("img.html", name=name))
+    return ImageInputError(t("img.not_image", name=name))
 
 
 def _truncation(data: bytes, name: str) -> ImageInputError | None:
     """A JPEG or PNG that is cut short. OpenCV decodes such files without complaint."""
     if data[:3] == b"\xff\xd8\xff" and not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
-        kind, missing = "JPEG", "no end-of-image marker"
+        kind, missing = "JPEG", t("img.no_eoi")
     elif data[:8] == _PNG_SIGNATURE and b"IEND" not in data[-16:]:
-        kind, missing = "PNG", "no IEND chunk"
+        kind, missing = "PNG", t("img.no_iend")
     else:
         return None
-    return ImageInputError(
-        f"{name}: the {kind} is truncated ({missing}): the file was cut "
-        f"short; download or export it again"
-    )
+    return ImageInputError(t("img.truncated", name=name, kind=kind, missing=missing))
 
 
 def _too_many_pixels(
     name: str, width: int | None, height: int | None, pixels: int, limit: int
 ) -> ImageInputError:
-    size = f"{width}x{height} pixels" if width is not None else f"{pixels:,} pixels"
-    return ImageInputError(
-        f"{name}: {size} is more than the {limit:,}-pixel limit; shrink it "
-        f"(for example to 4000 pixels on the longer side) and try again"
-    )
+    size = f"{width}x{height}" if width is not None else f"{pixels:,}"
+    return ImageInputError(t("img.too_many_pixels", name=name, size=size, limit=f"{limit:,}"))
 
 
 def _decode_flags(header: _Header, name: str) -> int:
@@ -186,10 +171,10 @@ def decode_image(data: bytes, name: str = "image") -> np.ndarray:
     pixel is decoded, so a decompression bomb costs no memory.
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise TypeError(f"data must be bytes, got {type(data).__name__}")
+        raise TypeError(t("img.data_type", type=type(data).__name__))
     data = bytes(data)
     if not data:
-        raise ImageInputError(f"{name}: the file is empty (0 bytes); choose or upload it again")
+        raise ImageInputError(t("img.empty", name=name))
     _check_file_size(len(data), name)
     truncated = _truncation(data, name)  # first: a file cut inside its header is truncated too
     if truncated is not None:
@@ -209,10 +194,7 @@ def decode_image(data: bytes, name: str = "image") -> np.ndarray:
     finally:
         cv2.utils.logging.setLogLevel(level)
     if img is None:  # cv2 signals failure with None, not an exception
-        raise ImageInputError(
-            f"{name}: the {header.format} data is damaged and could not be "
-            f"decoded; export or download the file again"
-        )
+        raise ImageInputError(t("img.damaged", name=name, format=header.format))
     if img.ndim == 3 and img.shape[2] == 3:
         img = img[..., ::-1]  # OpenCV decodes to BGR
     elif img.ndim == 3 and img.shape[2] == 4:
@@ -229,16 +211,13 @@ def _to_uint8(img: np.ndarray, name: str) -> np.ndarray:
         return (img >> 8).astype(np.uint8)  # 16-bit PNG/TIFF: keep the top 8 bits
     if np.issubdtype(img.dtype, np.floating):
         if not np.all(np.isfinite(img)):
-            raise ImageInputError(
-                f"{name}: the image contains NaN or infinite values; "
-                f"replace them (np.nan_to_num) before using it"
-            )
+            raise ImageInputError(t("img.nan", name=name))
         hi = float(img.max()) if img.size else 0.0
         scale = 255.0 if hi <= 1.0 else 1.0  # floats in [0, 1] or already in [0, 255]
         return np.clip(np.rint(img * scale), 0, 255).astype(np.uint8)
     if np.issubdtype(img.dtype, np.integer):
         return np.clip(img, 0, 255).astype(np.uint8)
-    raise TypeError(f"{name}: unsupported pixel type {img.dtype}")
+    raise TypeError(t("img.pixel_type", name=name, dtype=img.dtype))
 
 
 def to_rgb(img: np.ndarray, name: str = "image") -> np.ndarray:
@@ -248,20 +227,14 @@ def to_rgb(img: np.ndarray, name: str = "image") -> np.ndarray:
     over white so a drawing on a transparent background reads as dark ink on paper.
     """
     if not isinstance(img, np.ndarray):
-        raise TypeError(f"{name} must be a NumPy array, got {type(img).__name__}")
+        raise TypeError(t("img.array_type", name=name, type=type(img).__name__))
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[..., 0]
     if img.ndim not in (2, 3) or (img.ndim == 3 and img.shape[2] not in (3, 4)):
-        raise ImageInputError(
-            f"{name}: an array of shape {img.shape} is not an image; "
-            f"give (H, W), (H, W, 3) or (H, W, 4)"
-        )
+        raise ImageInputError(t("img.bad_shape", name=name, shape=img.shape))
     h, w = img.shape[:2]
     if min(h, w) < MIN_SIDE:
-        raise ImageInputError(
-            f"{name}: the image is only {w}x{h} pixels, too small to show "
-            f"a shape; use one of at least {MIN_SIDE}x{MIN_SIDE} pixels"
-        )
+        raise ImageInputError(t("img.too_small", name=name, w=w, h=h, side=MIN_SIDE))
     if h * w > MAX_PIXELS:
         raise _too_many_pixels(name, w, h, h * w, MAX_PIXELS)
     img = _to_uint8(img, name)

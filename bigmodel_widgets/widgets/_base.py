@@ -8,6 +8,8 @@ from contextlib import contextmanager
 
 import ipywidgets as w
 
+from ..engine.i18n import t
+
 __all__ = ["ErrorArea", "CompositeWidget"]
 
 
@@ -53,4 +55,4 @@ class CompositeWidget(w.VBox):
             self.errors.show(f"{what}: {exc}" if what else str(exc))
         except Exception as exc:  # shown, never swallowed silently: the traceback is in the message
             tail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            self.errors.show(f"{what} failed: {tail}" if what else tail)
+            self.errors.show(t("err.failed", what=what, tail=tail) if what else tail)

@@ -17,6 +17,7 @@ import numpy as np
 from ..engine import data
 from ..engine.augment import TRANSFORMS, Pipeline, Setting, preview_samples, working_copy
 from ..engine.checks import int_in_range, non_negative_int, one_of
+from ..engine.i18n import t
 from ..engine.images import decode_image
 from ._base import CompositeWidget
 from ._render import draw_overlay, encode_jpeg, fit_tile, tile_grid
@@ -116,30 +117,38 @@ class AugmentationPreview(CompositeWidget):
         super().__init__()
         self.tile_px = int_in_range(tile, name="tile", low=32, high=1024)
         self.side = int_in_range(side, name="side", low=8)
-        self.photo = w.Dropdown(options=[UPLOADED] + photos, value=photo, description="photo")
-        self.upload = w.FileUpload(accept="image/*", multiple=False, description="upload")
+        self.photo = w.Dropdown(
+            options=[UPLOADED] + photos, value=photo, description=t("aug.photo")
+        )
+        self.upload = w.FileUpload(accept="image/*", multiple=False, description=t("aug.upload"))
         self.seed = w.IntSlider(
-            value=seed, min=0, max=max(999, seed), description="seed", continuous_update=False
+            value=seed,
+            min=0,
+            max=max(999, seed),
+            description=t("aug.seed"),
+            continuous_update=False,
         )
         self.rows = w.IntSlider(
-            value=rows, min=1, max=4, description="rows", continuous_update=False
+            value=rows, min=1, max=4, description=t("aug.rows"), continuous_update=False
         )
         self.cols = w.IntSlider(
-            value=cols, min=1, max=4, description="cols", continuous_update=False
+            value=cols, min=1, max=4, description=t("aug.cols"), continuous_update=False
         )
         self.interpolation = w.Dropdown(
-            options=["linear", "nearest", "cubic", "lanczos"], description="interp."
+            options=["linear", "nearest", "cubic", "lanczos"], description=t("aug.interp")
         )
         self.border_mode = w.Dropdown(
-            options=["constant", "reflect", "replicate", "wrap"], description="border"
+            options=["constant", "reflect", "replicate", "wrap"], description=t("aug.border")
         )
-        self.annotate = w.Checkbox(value=False, description="boxes & keypoints")
-        self.resample = w.Button(description="Resample", icon="refresh", tooltip="draw new samples")
+        self.annotate = w.Checkbox(value=False, description=t("aug.annotate"))
+        self.resample = w.Button(
+            description=t("aug.resample"), icon="refresh", tooltip=t("aug.resample_tip")
+        )
         self.replay = w.Button(
-            description="Replay", icon="undo", tooltip="first draws for this seed again"
+            description=t("aug.replay"), icon="undo", tooltip=t("aug.replay_tip")
         )
-        self.export_code = w.Button(description="Export code")
-        self.export_json = w.Button(description="Export JSON")
+        self.export_code = w.Button(description=t("aug.export_code"))
+        self.export_json = w.Button(description=t("aug.export_json"))
         self.export_area = w.Textarea(layout=w.Layout(width="100%", height="160px", display="none"))
         self.controls = {name: _TransformControls(name) for name in TRANSFORMS}
         self.before = w.Image(format="jpeg", layout=w.Layout(width=f"{self.tile_px}px"))
@@ -194,7 +203,7 @@ class AugmentationPreview(CompositeWidget):
         self.export_code.on_click(lambda _: self._export("code"))
         self.export_json.on_click(lambda _: self._export("json"))
 
-        with self.guard("loading the photo"):
+        with self.guard(t("aug.loading")):
             self.set_image(data.load_photo(photo) if image is None else image)
 
     # --- what the controls mean -------------------------------------------------------------
@@ -228,7 +237,7 @@ class AugmentationPreview(CompositeWidget):
     def _on_photo(self, change) -> None:
         if change["new"] == UPLOADED:
             return
-        with self.guard("loading the photo"):
+        with self.guard(t("aug.loading")):
             self.set_image(data.load_photo(change["new"]))
 
     def upload_bytes(self, data: bytes, name: str = "upload") -> np.ndarray | None:
@@ -247,7 +256,7 @@ class AugmentationPreview(CompositeWidget):
             self.upload_bytes(got[1], name=got[0])
 
     def _draw(self, reseed: bool) -> None:
-        with self.guard("augmenting"):
+        with self.guard(t("aug.augmenting")):
             t0 = time.perf_counter()
             if reseed or self.pipeline is None:
                 self.pipeline = Pipeline.from_config(self.pipeline_config())
@@ -257,7 +266,7 @@ class AugmentationPreview(CompositeWidget):
             self._render(t0)
 
     def _render_current(self) -> None:
-        with self.guard("augmenting"):
+        with self.guard(t("aug.augmenting")):
             t0 = time.perf_counter()
             if self.pipeline is None or self.source is None:
                 return
@@ -291,9 +300,16 @@ class AugmentationPreview(CompositeWidget):
         self.last_update_ms = (time.perf_counter() - t0) * 1000
         first = self.samples[0].image if hasattr(self.samples[0], "image") else self.samples[0]
         self.status.value = (
-            f"<span class='bmw-aug-status'>seed {self.seed.value}: {len(self.samples)} samples, "
-            f"{first.shape[1]}x{first.shape[0]} px each, updated in "
-            f"{self.last_update_ms:.1f} ms</span>"
+            "<span class='bmw-aug-status'>"
+            + t(
+                "aug.status",
+                seed=self.seed.value,
+                n=len(self.samples),
+                w=first.shape[1],
+                h=first.shape[0],
+                ms=f"{self.last_update_ms:.1f}",
+            )
+            + "</span>"
         )
         cells = [
             f"<td style='padding:2px 6px;font-size:11px;vertical-align:top'><b>#{i}</b> "
@@ -307,7 +323,7 @@ class AugmentationPreview(CompositeWidget):
         self.captions.value = "<table class='bmw-aug-params'>" + "".join(rows) + "</table>"
 
     def _export(self, what: str) -> None:
-        with self.guard("exporting"):
+        with self.guard(t("aug.exporting")):
             pipe = Pipeline.from_config(self.pipeline_config())
             self.export_area.value = (
                 pipe.to_code() if what == "code" else json.dumps(pipe.to_config(), indent=1)

@@ -1,5 +1,9 @@
 """CompressionExplorer: pick sparsity, clusters, quantization and QAT; see size, accuracy, latency.
 
+With a :class:`BertSweep` it also explores the fine-tuned BERT (fp32, dynamic, float16, int8,
+int8 with chosen layers kept in float) on the same Pareto plot. Per-layer views say why a
+layer shrinks or not (sensitivity, int8 error) and the op diff says what changed inside.
+
 Every number shown comes from a ``compression.Sweep`` record (the converted model measured in
 the LiteRT interpreter). Moving a control only looks the point up in the sweep's cache; a
 point not computed yet is computed when the "compute this point" button is pressed. The
@@ -16,16 +20,21 @@ from ..engine import backend, checks
 from ..engine import compression as comp
 from ..engine.training import Progress
 from ._base import CompositeWidget
+from ._compression_bert import BertControls
+from ._compression_views import (
+    cnn_summary,
+    diff_html,
+    error_bars,
+    histogram_svg,
+    pareto_svg,
+    sensitivity_bars,
+)
 from ._html import bar_rows
 from .progress import ProgressBar
 
 __all__ = ["CompressionExplorer", "explore_compression"]
 
-_W, _H, _PAD = 460, 260, 44  # plot size and margin in SVG pixels
-
-
-def _kb(nbytes: float) -> str:
-    return f"{nbytes / 1024:,.1f} KB"
+_MODELS = {"cnn": "digits CNN", "bert": "BERT (MiniLM)"}
 
 
 class CompressionExplorer(CompositeWidget):
@@ -41,14 +50,19 @@ class CompressionExplorer(CompositeWidget):
     Parameters:
         sweep: the cached experiments to explore; points already on disk are shown at once.
         tolerance: the starting "max accuracy drop" in percentage points (0 to 10).
+        bert: the BERT variants (a ``compression.BertSweep``); None shows the CNN only.
     """
 
-    def __init__(self, sweep: comp.Sweep, *, tolerance: float = 1.0) -> None:
+    def __init__(
+        self, sweep: comp.Sweep, *, tolerance: float = 1.0, bert: comp.BertSweep | None = None
+    ) -> None:
         if not isinstance(sweep, comp.Sweep):
             raise TypeError(f"sweep must be a compression.Sweep, got {type(sweep).__name__}")
+        if bert is not None and not isinstance(bert, comp.BertSweep):
+            raise TypeError(f"bert must be a compression.BertSweep, got {type(bert).__name__}")
         tolerance = checks.number_in_range(tolerance, name="tolerance", low=0.0, high=10.0)
         super().__init__()
-        self.sweep = sweep
+        self.sweep, self.bert = sweep, bert
         spec = sweep.spec
         style = {"description_width": "150px"}
         # Offer a few points beyond the spec so "compute on request" has something to do.
@@ -66,6 +80,12 @@ class CompressionExplorer(CompositeWidget):
             options=[("none" if k == 0 else str(k), k) for k in clusters],
             value=0,
             description="weight clusters",
+            style=style,
+        )
+        self.structure = w.Dropdown(
+            options=[("unstructured", "unstructured"), ("2:4 (half of every 4)", "2:4")],
+            value="unstructured",
+            description="pruning pattern",
             style=style,
         )
         self.quant = w.ToggleButtons(
@@ -95,6 +115,27 @@ class CompressionExplorer(CompositeWidget):
         )
         # Part of the explorer's own layout, so it must not also display itself on its own.
         self.progress = ProgressBar("sweep", auto_display=False)
+        self.model = w.ToggleButtons(
+            options=[(v, k) for k, v in _MODELS.items() if k == "cnn" or bert is not None],
+            value="cnn",
+            description="model",
+            style=style,
+        )
+        self.sensitivity_button = w.Button(
+            description="why each layer shrinks", icon="bar-chart", layout=w.Layout(width="200px")
+        )
+        self.diff_button = w.Button(
+            description="what changed inside", icon="search", layout=w.Layout(width="200px")
+        )
+        self.sensitivity_view = w.HTML()
+        self.diff_view = w.HTML()
+        self.sensitivity: dict | None = None  # {"prune": rows, "qerror": rows} for the CNN
+        self.diff: dict | None = None
+        self.bert_controls = (
+            None
+            if bert is None
+            else BertControls(bert, on_change=self._update, on_compute=self._bert_action)
+        )
         self.summary = w.HTML()
         self.summary.add_class("bmw-compression-summary")
         self.best_view = w.HTML()
@@ -105,12 +146,16 @@ class CompressionExplorer(CompositeWidget):
         self.best: dict | None = None
         self._holding = False
 
+        self.cnn_controls = w.VBox(
+            [self.sparsity, self.structure, self.clusters, self.quant, self.qat]
+        )
+        model_controls = [self.cnn_controls]
+        if self.bert_controls is not None:
+            self.bert_controls.layout.display = "none"
+            model_controls = [self.model, self.cnn_controls, self.bert_controls]
         controls = w.VBox(
             [
-                self.sparsity,
-                self.clusters,
-                self.quant,
-                self.qat,
+                *model_controls,
                 w.HBox([self.compute_button, self.run_button]),
                 self.progress,
                 self.tolerance,
@@ -120,25 +165,41 @@ class CompressionExplorer(CompositeWidget):
         self.children = [
             w.HBox([controls, w.VBox([self.summary, self.plot])]),
             w.HBox([self.layers_view, self.histogram_view]),
+            w.HBox([self.sensitivity_button, self.diff_button]),
+            w.HBox([self.sensitivity_view, self.diff_view]),
             self.errors,
         ]
-        for control in (self.sparsity, self.clusters, self.quant, self.qat):
+        for control in (self.sparsity, self.structure, self.clusters, self.quant, self.qat):
             control.observe(self._on_change, names="value")
+        self.model.observe(self._on_model, names="value")
+        self.sensitivity_button.on_click(lambda _: self.explain_layers())
+        self.diff_button.on_click(lambda _: self.inspect_diff())
         self.tolerance.observe(lambda _: self.select_best(), names="value")
         self.compute_button.on_click(lambda _: self.compute())
         self.run_button.on_click(lambda _: self.run_sweep())
         for config in [sweep.baseline_config] + spec.configs():
             sweep.cached(config)  # load what an earlier run left on disk (no compute, no redraw)
         self._update()  # one render over every known point
-        self._stop_observing = sweep.observe(self._on_point)  # the plot fills in as points land
+        stops = [sweep.observe(self._on_point)]  # the plot fills in as points land
+        if bert is not None:
+            for point in bert.points(cached_only=True):
+                bert.cached(point)
+            stops.append(bert.observe(self._on_point))
+        self._stop_observing = stops
 
     def close(self) -> None:
-        """Stop listening to the sweep, then close the widget (a closed view never redraws)."""
-        stop = getattr(self, "_stop_observing", None)
-        if stop is not None:
+        """Stop listening to the sweeps, then close the widget (a closed view never redraws)."""
+        for stop in getattr(self, "_stop_observing", None) or ():
             stop()
-            self._stop_observing = None
+        self._stop_observing = None
         super().close()
+
+    @property
+    def showing_bert(self) -> bool:
+        return self.model.value == "bert"
+
+    def _active(self):
+        return self.bert if self.showing_bert else self.sweep
 
     # ---- state ---------------------------------------------------------------------------
     def config(self) -> comp.CompressionConfig:
@@ -148,11 +209,14 @@ class CompressionExplorer(CompositeWidget):
             clusters=self.clusters.value,
             quant=self.quant.value,
             qat=self.qat.value,
+            structure=self.structure.value,
             epochs=self.sweep.spec.epochs,
             schedule=self.sweep.spec.schedule,
         )
 
     def to_config(self) -> dict:
+        if self.showing_bert:
+            return {"model": "bert", "point": self.bert_controls.point().to_config()}
         return {
             "point": self.config().to_config(),
             "tolerance": self.tolerance.value,
@@ -167,6 +231,7 @@ class CompressionExplorer(CompositeWidget):
             self.clusters.value = config.clusters
             self.quant.value = config.quant
             self.qat.value = config.qat
+            self.structure.value = config.structure
         finally:
             self._holding = False
         self._update()
@@ -174,6 +239,8 @@ class CompressionExplorer(CompositeWidget):
     # ---- actions -------------------------------------------------------------------------
     def compute(self) -> dict | None:
         """Compute (or fetch) the selected point; the button calls this."""
+        if self.showing_bert:
+            return self._bert_action(None)
         done = False
         with self.guard("Cannot compute this point"):
             self.compute_button.disabled = True
@@ -193,7 +260,7 @@ class CompressionExplorer(CompositeWidget):
         """
         try:
             with self.guard("Sweep failed"):
-                self.sweep.run(progress=self.progress if progress is None else progress)
+                self._active().run(progress=self.progress if progress is None else progress)
         except KeyboardInterrupt:
             self.errors.show(
                 f"Sweep interrupted: {len(self.sweep.results())} points are kept "
@@ -205,16 +272,78 @@ class CompressionExplorer(CompositeWidget):
     def select_best(self) -> dict | None:
         """Select the smallest computed model within the tolerance (None if there is none)."""
         with self.guard("Cannot select"):
-            self.best = comp.smallest_within(self.sweep.results(), self.tolerance.value)
+            self.best = comp.smallest_within(self._active().results(), self.tolerance.value)
             if self.best is None:
                 self.best_view.value = "<i>no computed point is within this tolerance</i>"
                 return None
-            self.set_config(comp.CompressionConfig.from_config(self.best["config"]))
+            if self.showing_bert:
+                self.bert_controls.keep = tuple(self.best["keep_float"])
+                self.bert_controls.mode.value = self.best["mode"]
+            else:
+                self.set_config(comp.CompressionConfig.from_config(self.best["config"]))
         return self.best
+
+    def explain_layers(self) -> None:
+        """Per-layer views: for the CNN, the accuracy drop when only that layer is pruned (80 %)
+        and each layer's int8 error; for BERT, the int8 error per layer (quantization debugger)."""
+        with self.guard("Cannot measure the layers"):
+            if self.showing_bert:
+                self.bert_controls.measure_errors()
+            else:
+                setup = self.sweep.setup
+                self.sensitivity = {
+                    "prune": comp.layer_sensitivity(setup.base, setup.data, method="prune"),
+                    "qerror": comp.quantization_error(
+                        comp.keras_converter(setup.base, setup.data.representative()),
+                        comp.representative_samples(setup.data.representative()),
+                    ),
+                }
+        self._render_layer_views()
+
+    def inspect_diff(self) -> dict | None:
+        """The op and tensor diff of the fp32 ``.tflite`` and the selected one."""
+        with self.guard("Cannot diff"):
+            if self.showing_bert:
+                point = self.bert_controls.point()
+                before, after = self.bert.blob(comp.BertPoint("fp32")), self.bert.blob(point)
+                names = ("fp32", point.label)
+            else:
+                config, setup = self.config(), self.sweep.setup
+                rep = setup.data.representative() if config.quant == "int8" else None
+                before = comp.convert(setup.base)
+                after = comp.convert(setup.base, config.quant, rep)
+                names = ("fp32", f"{config.quant} (conversion of the base model)")
+            self.diff = comp.tflite_diff(before, after)
+            self.diff_view.value = diff_html(self.diff, before=names[0], after=names[1])
+        return self.diff
+
+    def _bert_action(self, action) -> dict | None:
+        done = False
+        with self.guard("Cannot compute this BERT point"):
+            self.compute_button.disabled = True
+            try:
+                if action is None:
+                    self.bert.compute(self.bert_controls.point(), progress=self.progress)
+                else:
+                    action()
+                done = True
+            finally:
+                self.compute_button.disabled = False
+        if done:
+            self._update()
+        return self.record
 
     # ---- callbacks -----------------------------------------------------------------------
     def _on_point(self, _record: dict) -> None:
         self._render_plot()
+
+    def _on_model(self, _change) -> None:
+        bert = self.showing_bert
+        self.cnn_controls.layout.display = "none" if bert else None
+        self.bert_controls.layout.display = None if bert else "none"
+        self.best = None
+        self.diff_view.value = ""
+        self._update()
 
     def _on_change(self, _change) -> None:
         if not self._holding:
@@ -223,11 +352,15 @@ class CompressionExplorer(CompositeWidget):
     def _update(self) -> None:
         self.record = None
         with self.guard("Invalid combination"):
-            self.record = self.sweep.cached(self.config())
+            if self.showing_bert:
+                self.record = self.bert.cached(self.bert_controls.point())
+            else:
+                self.record = self.sweep.cached(self.config())
         self._render_summary()
         self._render_plot()
         self._render_layers()
         self._render_histogram()
+        self._render_layer_views()
         if self.best is not None:
             self.best_view.value = (
                 f"smallest within {self.tolerance.value:.1f} pts: "
@@ -238,75 +371,27 @@ class CompressionExplorer(CompositeWidget):
     # ---- rendering (formatting only: every number is a record field) ----------------------
     def _render_summary(self) -> None:
         r = self.record
-        if r is None:
-            self.summary.value = (
-                "<div class='bmw-compression-size' data-gzip=''>"
-                "<b>not computed yet</b>: press <i>compute this point</i> "
-                "(or run the whole sweep)</div>"
-            )
-            return
-        self.summary.value = (
-            f"<div style='font-size:1.25em'><b>{html.escape(r['label'])}</b></div>"
-            f"<div class='bmw-compression-size' data-gzip='{r['gzip_bytes']}'>size (gzip): "
-            f"<b>{_kb(r['gzip_bytes'])}</b> &nbsp; <b>{r['ratio']:.2f}x</b> smaller than fp32</div>"
-            f"<div>accuracy (in the interpreter): <b>{100 * r['accuracy']:.2f} %</b> "
-            f"({-r['acc_drop_pts']:+.2f} pts)</div>"
-            f"<div>latency, batch 1: <b>{r['latency_us']:.1f} µs</b> &nbsp; .tflite "
-            f"{_kb(r['raw_bytes'])} before gzip</div>"
-        )
+        show = self.bert_controls.summary if self.showing_bert else cnn_summary
+        self.summary.value = show(r)
 
     def _render_plot(self) -> None:
-        recs = self.sweep.results()
-        if not recs:
-            self.plot.value = "<i>no points computed yet</i>"
+        self.plot.value = pareto_svg(self._active().results(), selected=self.record, best=self.best)
+
+    def _render_layer_views(self) -> None:
+        if self.showing_bert:
+            self.bert_controls.refresh_errors()
+            self.sensitivity_view.value = self.bert_controls.errors_view.value
             return
-        xs = [r["gzip_bytes"] / 1024 for r in recs]
-        ys = [100 * r["accuracy"] for r in recs]
-        x0, x1 = 0.0, max(xs) * 1.05
-        y0, y1 = min(ys) - 1, max(ys) + 0.5
-
-        def px(r):
-            x = _PAD + (r["gzip_bytes"] / 1024 - x0) / (x1 - x0) * (_W - _PAD - 10)
-            y = _H - _PAD + 10 - (100 * r["accuracy"] - y0) / (y1 - y0) * (_H - _PAD)
-            return x, y
-
-        front = " ".join("{:.1f},{:.1f}".format(*px(r)) for r in comp.pareto_front(recs))
-        dots = "".join(
-            '<circle cx="{:.1f}" cy="{:.1f}" r="4" fill="#9aa5b1"><title>{}</title></circle>'.format(
-                *px(r),
-                html.escape(f"{r['label']}: {_kb(r['gzip_bytes'])}, {100 * r['accuracy']:.1f} %"),
-            )
-            for r in recs
-        )
-        marks = ""
-        if self.best is not None:
-            marks += (
-                '<circle cx="{:.1f}" cy="{:.1f}" r="9" fill="none" stroke="#2e7d32" '
-                'stroke-width="2"/>'
-            ).format(*px(self.best))
-        if self.record is not None:
-            marks += '<circle cx="{:.1f}" cy="{:.1f}" r="6" fill="#d62728"/>'.format(
-                *px(self.record)
-            )
-        axes = (
-            f'<line x1="{_PAD}" y1="{_H - _PAD + 10}" x2="{_W}" y2="{_H - _PAD + 10}" stroke="#444"/>'
-            f'<line x1="{_PAD}" y1="0" x2="{_PAD}" y2="{_H - _PAD + 10}" stroke="#444"/>'
-            f'<text x="{_W / 2}" y="{_H - 4}" font-size="11" text-anchor="middle">size, gzip KB '
-            f"(0 to {x1:.0f})</text>"
-            f'<text x="10" y="{_H / 2}" font-size="11" transform="rotate(-90 10 {_H / 2})" '
-            f'text-anchor="middle">accuracy % ({y0:.1f} to {y1:.1f})</text>'
-        )
-        self.plot.value = (
-            f'<svg width="{_W}" height="{_H}" style="background:#fafafa">{axes}'
-            f'<polyline points="{front}" fill="none" stroke="#f28e2b" stroke-width="2"/>{dots}{marks}</svg>'
-            '<div style="font-size:0.85em"><span style="color:#f28e2b">&#9473;</span> Pareto front '
-            '<span style="color:#d62728">&#9679;</span> selected '
-            '<span style="color:#2e7d32">&#9711;</span> smallest within tolerance</div>'
+        if self.sensitivity is None:
+            self.sensitivity_view.value = ""
+            return
+        self.sensitivity_view.value = sensitivity_bars(self.sensitivity["prune"]) + error_bars(
+            self.sensitivity["qerror"]
         )
 
     def _render_layers(self) -> None:
         r = self.record
-        if r is None:
+        if r is None or self.showing_bert:
             self.layers_view.value = ""
             return
         rows = [(name, s, f"{100 * s:.1f} %") for name, s in r["layer_sparsity"].items()]
@@ -317,28 +402,10 @@ class CompressionExplorer(CompositeWidget):
     def _render_histogram(self) -> None:
         r = self.record
         base = self.sweep.records.get(self.sweep.baseline_config)
-        if r is None or base is None:
+        if r is None or base is None or self.showing_bert:
             self.histogram_view.value = ""
             return
-        width, height = 300, 110
-        peak = max(max(base["histogram"]["counts"]), max(r["histogram"]["counts"]), 1)
-        n = len(r["histogram"]["counts"])
-
-        def bars(counts, colour, opacity):
-            bw = width / n
-            return "".join(
-                f'<rect x="{i * bw:.1f}" y="{height - height * c / peak:.1f}" width="{bw:.1f}" '
-                f'height="{height * c / peak:.1f}" fill="{colour}" fill-opacity="{opacity}"/>'
-                for i, c in enumerate(counts)
-                if c
-            )
-
-        self.histogram_view.value = (
-            f"<b>kernel weights</b> (grey: fp32 base, blue: {html.escape(r['label'])}; "
-            f"{r['histogram']['zeros']:,} zeros)<br><svg width='{width}' height='{height}'>"
-            f"{bars(base['histogram']['counts'], '#888', 0.5)}"
-            f"{bars(r['histogram']['counts'], '#4e79a7', 0.7)}</svg>"
-        )
+        self.histogram_view.value = histogram_svg(base, r)
 
 
 def explore_compression(
@@ -347,6 +414,7 @@ def explore_compression(
     run: bool = False,
     tolerance: float = 1.0,
     quick: bool | None = None,
+    bert: bool = False,
 ) -> CompressionExplorer:
     """One-call helper: an explorer over ``sweep`` (default: the chapter's model and sweep).
 
@@ -356,15 +424,24 @@ def explore_compression(
         run: run the sweep's missing points first, with a progress bar.
         tolerance: the starting "max accuracy drop" in percentage points.
         quick: the small model and sweep of quick mode; None follows ``BMW_QUICK``.
+        bert: also explore chapter 4's fine-tuned BERT (loaded from the cache, or fine-tuned
+            with a progress bar); its variants are computed on request.
     """
     run = checks.boolean(run, name="run")
-    if sweep is None:
+    bert = checks.boolean(bert, name="bert")
+    if sweep is None or bert:
         quick = backend.quick_mode() if quick is None else checks.boolean(quick, name="quick")
+    if sweep is None:
         setup = comp.default_setup(quick=quick, progress=ProgressBar("training the base model"))
         sweep = comp.Sweep(
             setup, comp.default_spec(quick=quick), latency_repeats=30 if quick else 200
         )
-    explorer = CompressionExplorer(sweep, tolerance=tolerance)
+    bert_sweep = None
+    if bert:
+        bert_sweep = comp.BertSweep(
+            comp.bert_setup(quick=quick, progress=ProgressBar("fine-tuned BERT"))
+        )
+    explorer = CompressionExplorer(sweep, tolerance=tolerance, bert=bert_sweep)
     if run:
         explorer.run_sweep(progress=ProgressBar("compression sweep"))
     return explorer

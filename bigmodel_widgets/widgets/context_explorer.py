@@ -8,6 +8,7 @@ import ipywidgets as w
 
 from ..engine import sizing
 from ..engine.checks import boolean, int_in_range, one_of
+from ..engine.i18n import catalog, get_language, t
 from . import _html
 from ._base import CompositeWidget
 from .progress import ProgressBar
@@ -21,6 +22,30 @@ _MEASURE_CONTEXTS = (32, 64, 128, 256, 512)  # MiniLM takes at most 512 position
 _COLOURS = {"weights": "#4e79a7", "kv_cache": "#59a14f", "activations": "#76b7b2"}
 _STYLE = {"description_width": "110px"}
 _TRANSFORMERS = [n for n, c in sizing.PRESETS.items() if isinstance(c, sizing.TransformerConfig)]
+
+
+# Fonts with Chinese glyphs matplotlib may find; without one, the plot keeps English text
+# (Chinese would show as empty boxes) while the table and labels around it are translated.
+_CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "WenQuanYi Zen Hei",
+    "Droid Sans Fallback",
+    "Source Han Sans SC",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+)
+
+
+def _plot_font() -> str | None:
+    """A font for the plot's text in the active language: None means matplotlib's default."""
+    if get_language() == "en":
+        return None
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((n for n in _CJK_FONTS if n in names), "")
 
 
 def _png(fig) -> bytes:
@@ -93,18 +118,18 @@ class ContextExplorer(CompositeWidget):
         super().__init__()
         steps = sorted(set(CONTEXT_STEPS) | {context})
         self.model = w.Dropdown(
-            options=_TRANSFORMERS, value=preset, description="model", style=_STYLE
+            options=_TRANSFORMERS, value=preset, description=t("cx.model"), style=_STYLE
         )
         self.gpu = w.Dropdown(
             options=[(g.name, k) for k, g in sizing.GPUS.items()],
             value=gpu,
-            description="GPU",
+            description=t("cx.gpu"),
             style=_STYLE,
         )
         self.context = w.SelectionSlider(
             options=[(f"{s:,}", s) for s in steps],
             value=context,
-            description="context (tokens)",
+            description=t("cx.context"),
             continuous_update=False,
             style=_STYLE,
             layout=w.Layout(width="460px"),
@@ -113,7 +138,7 @@ class ContextExplorer(CompositeWidget):
             value=batch,
             min=1,
             max=_MAX_BATCH,
-            description="batch",
+            description=t("cx.batch"),
             continuous_update=False,
             style=_STYLE,
             layout=w.Layout(width="460px"),
@@ -121,13 +146,13 @@ class ContextExplorer(CompositeWidget):
         self.weight_precision = w.ToggleButtons(
             options=list(sizing.BYTES_PER_PARAM),
             value=weight_precision,
-            description="weights at",
+            description=t("cx.weights_at"),
             style={"button_width": "52px"},
         )
         self.kv_precision = w.ToggleButtons(
             options=list(sizing.KV_BYTES),
             value=kv_precision,
-            description="KV cache at",
+            description=t("cx.kv_at"),
             style={"button_width": "52px"},
         )
         self.longest_view = w.HTML()
@@ -136,9 +161,9 @@ class ContextExplorer(CompositeWidget):
         self.serving_view = w.HTML()
         self.notes_view = w.HTML()
         self.measure_button = w.Button(
-            description="measure on this machine", icon="stopwatch", layout=w.Layout(width="220px")
+            description=t("cx.measure"), icon="stopwatch", layout=w.Layout(width="220px")
         )
-        self.progress = ProgressBar("measuring MiniLM", auto_display=False)
+        self.progress = ProgressBar(t("cx.measuring"), auto_display=False)
         self.measure_text = w.HTML()
         self.measure_view = w.Image(format="png", layout=w.Layout(max_width="520px"))
         self.result: dict | None = None
@@ -215,7 +240,7 @@ class ContextExplorer(CompositeWidget):
 
     def _update(self) -> None:
         self.result = None
-        with self.guard("Cannot size this setting"):
+        with self.guard(t("cx.cannot_size")):
             settings = self.settings()
             r = sizing.context_report(settings.pop("config"), **settings)
             self.result = r
@@ -229,12 +254,9 @@ class ContextExplorer(CompositeWidget):
             try:
                 from ..engine import context_lab
             except ImportError as exc:
-                self.errors.show(
-                    "Measuring needs the engine's context_lab module, which this installation "
-                    f"does not have ({exc})."
-                )
+                self.errors.show(t("cx.no_lab", exc=exc))
                 return
-            with self.guard("Measuring on this machine"):
+            with self.guard(t("cx.measuring_here")):
                 contexts = self.measure_contexts()
                 out = context_lab.measure_forward(
                     contexts=contexts, quick=self.quick, progress=self.progress
@@ -247,47 +269,59 @@ class ContextExplorer(CompositeWidget):
     # ---- rendering (formatting only; every number comes from the engine) -----------------
     def _render(self, r: dict) -> None:
         fmt = sizing.format_bytes
-        where = (
-            f"one {r['gpu']} (batch {r['batch']}, {self.weight_precision.value} weights, "
-            f"{self.kv_precision.value} KV cache)"
+        where = _html.escape(
+            t(
+                "cx.where",
+                gpu=r["gpu"],
+                batch=r["batch"],
+                wp=self.weight_precision.value,
+                kp=self.kv_precision.value,
+            )
         )
         if r["max_context"] is None:
-            longest = (
-                f"Longest context on {_html.escape(where)}: <b>none</b> (see the message below)"
-            )
+            longest = t("cx.longest_none", where=where)
             data = ""
         else:
             share = r["context"] / r["max_context"]
-            longest = (
-                f"Longest context that fits {_html.escape(where)}: "
-                f"<b>{r['max_context']:,} tokens</b>; {r['context']:,} tokens "
-                + (f"use {share:.1%} of it" if share <= 1 else f"are {share:.1f}x too many")
+            use = (
+                t("cx.use", share=f"{share:.1%}")
+                if share <= 1
+                else t("cx.too_many", times=f"{share:.1f}")
+            )
+            longest = t(
+                "cx.longest",
+                where=where,
+                max=f"{r['max_context']:,}",
+                context=f"{r['context']:,}",
+                use=use,
             )
             data = f' data-max-context="{r["max_context"]}"'
         if r["context"] > r["positions"]:
-            longest += (
-                f". Note: {_html.escape(r['model'])} was trained for {r['positions']:,} positions"
+            longest += t(
+                "cx.positions", model=_html.escape(r["model"]), positions=f"{r['positions']:,}"
             )
         self.longest_view.value = f'<div class="bmw-longest"{data}>{longest}</div>'
         mem = r["memory"]
         legend = " ".join(
-            f'<span style="color:{c}">&#9632;</span> {k} {fmt(mem[k])}' for k, c in _COLOURS.items()
+            f'<span style="color:{c}">&#9632;</span> {t(f"ms.part.{k}")} {fmt(mem[k])}'
+            for k, c in _COLOURS.items()
         )
-        verdict = "fits" if r["fits"] else "does NOT fit"
+        verdict = t("cx.fits") if r["fits"] else t("cx.no_fit")
+        heading = t("cx.serving_memory", context=f"{r['context']:,}")
         self.memory_view.value = (
-            f"<b>serving memory at {r['context']:,} tokens:</b> {fmt(mem['total'])} ({verdict})"
+            f"<b>{heading}:</b> {fmt(mem['total'])} ({verdict})"
             f"<div>{_memory_svg(r)}</div><div style='font-size:0.85em'>{legend}</div>"
         )
         f = r["flops"]
         split = _html.stacked_bar(
             [
                 (
-                    f"dense {sizing.format_count(f['dense'])}FLOPs",
+                    f"{t('cx.dense')} {sizing.format_count(f['dense'])}FLOPs",
                     1 - f["attention_share"],
                     "#4e79a7",
                 ),
                 (
-                    f"attention {sizing.format_count(f['attention'])}FLOPs",
+                    f"{t('cx.attention')} {sizing.format_count(f['attention'])}FLOPs",
                     f["attention_share"],
                     "#e15759",
                 ),
@@ -297,47 +331,59 @@ class ContextExplorer(CompositeWidget):
         )
         self.flops_view.value = (
             f'<div class="bmw-flops" data-attention-share="{f["attention_share"]:.6f}">'
-            f"<b>forward FLOPs per token:</b> {sizing.format_count(f['total'])}FLOPs {split} "
-            f"attention {f['attention_share']:.1%}; attention overtakes the rest at "
-            f"{r['crossover_context']:,} tokens</div>"
+            f"<b>{t('cx.flops')}:</b> {sizing.format_count(f['total'])}FLOPs {split} "
+            + t(
+                "cx.crossover",
+                share=f"{f['attention_share']:.1%}",
+                crossover=f"{r['crossover_context']:,}",
+            )
+            + "</div>"
         )
         s = r["serving"]
         decode = (
-            "an encoder does not generate: no decoding"
+            t("cx.no_decode")
             if s["decode_tokens_per_s"] is None
-            else f"decode &le; <b>{s['decode_tokens_per_s']:,.1f} tokens/s</b> "
-            f"({s['decode_bound']}-bound, {fmt(s['decode_bytes_per_step'])} read per step)"
+            else t(
+                "cx.decode",
+                rate=f"{s['decode_tokens_per_s']:,.1f}",
+                bound=s["decode_bound"],
+                bytes=fmt(s["decode_bytes_per_step"]),
+            )
         )
         self.serving_view.value = (
-            f'<div class="bmw-serving">time to first token &ge; <b>{s["ttft_s"] * 1e3:,.1f} ms'
-            f"</b> ({s['prefill_bound']}-bound prefill); {decode}</div>"
+            '<div class="bmw-serving">'
+            + t("cx.ttft", ms=f"{s['ttft_s'] * 1e3:,.1f}", bound=s["prefill_bound"])
+            + f"; {decode}</div>"
         )
         notes = "".join(f"<li>{_html.escape(a)}</li>" for a in r["assumptions"])
-        self.notes_view.value = f"<details><summary>assumptions</summary><ul>{notes}</ul></details>"
+        self.notes_view.value = (
+            f"<details><summary>{t('w.assumptions')}</summary><ul>{notes}</ul></details>"
+        )
 
     def _render_measurement(self, out: dict) -> None:
+        from matplotlib import rc_context
         from matplotlib.figure import Figure  # no pyplot: no global "current figure"
 
         contexts, measured, predicted = out["contexts"], out["forward_ms"], out["predicted_ms"]
-        fig = Figure(figsize=(5.5, 3.2))
-        ax = fig.add_subplot()
-        ax.plot(contexts, measured, "o-", label="measured")
-        ax.plot(contexts, predicted, "s--", label="predicted (FLOPs + memory traffic)")
-        ax.set_xscale("log", base=2)
-        ax.set_xlabel("context (tokens)")
-        ax.set_ylabel("forward time (ms)")
-        ax.set_title("MiniLM on this machine")
-        ax.legend()
-        self.measure_view.value = _png(fig)
+        font = _plot_font()
+        text = (lambda key: catalog("en")[key]) if font == "" else t
+        with rc_context({"font.family": [font, "DejaVu Sans"]} if font else {}):
+            fig = Figure(figsize=(5.5, 3.2))
+            ax = fig.add_subplot()
+            ax.plot(contexts, measured, "o-", label=text("cx.measured"))
+            ax.plot(contexts, predicted, "s--", label=text("cx.predicted"))
+            ax.set_xscale("log", base=2)
+            ax.set_xlabel(text("cx.context"))
+            ax.set_ylabel(text("cx.forward_ms"))
+            ax.set_title(text("cx.plot_title"))
+            ax.legend()
+            self.measure_view.value = _png(fig)
         rows = [
             [f"{c:,}", f"{m:.2f}", f"{p:.2f}"] for c, m, p in zip(contexts, measured, predicted)
         ]
         caption = ""
         if isinstance(out.get("max_rel_error"), (int, float)):
-            caption = (
-                f"<div>largest prediction error at the lengths not used for the fit: "
-                f"<b>{out['max_rel_error']:.0%}</b></div>"
-            )
+            caption = "<div>" + t("cx.max_error", error=f"{out['max_rel_error']:.0%}") + "</div>"
         how = (
             f"<div style='font-size:0.85em'>{_html.escape(out['how'])}</div>"
             if out.get("how")
@@ -345,7 +391,9 @@ class ContextExplorer(CompositeWidget):
         )
         self.measure_text.value = (
             _html.table(
-                rows, header=["context", "measured ms", "predicted ms"], css_class="bmw-measured"
+                rows,
+                header=[t("cx.col_context"), t("cx.col_measured"), t("cx.col_predicted")],
+                css_class="bmw-measured",
             )
             + caption
             + how

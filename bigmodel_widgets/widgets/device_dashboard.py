@@ -11,14 +11,29 @@ from __future__ import annotations
 import html
 import weakref
 from collections.abc import Iterable
+from pathlib import Path
 
 import anywidget
 import ipywidgets as w
 import traitlets
 
 from ..engine.checks import boolean
-from ..engine.devices import Backend, Sampler, Snapshot, as_number, gpu_status, to_series
+from ..engine.devices import (
+    Backend,
+    RunRecord,
+    Sampler,
+    Snapshot,
+    TrainingLog,
+    as_number,
+    gpu_status,
+    load_run,
+    process_gpu_memory,
+    record_from,
+    summarise_runs,
+    to_series,
+)
 from ._base import CompositeWidget
+from ._html import table
 
 __all__ = ["LiveChart", "DeviceDashboard", "device_dashboard"]
 
@@ -26,7 +41,8 @@ _ESM = r"""
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 const W = 300, H = 120, L = 34, R = 6, T = 18, B = 16;
-function panelSvg(t, panel) {
+const MARK = {epoch: "#888", run_start: "#2ca02c", run_end: "#d62728", mark: "#9467bd"};
+function panelSvg(t, panel, marks, labelled) {
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("width", W); svg.setAttribute("height", H);
@@ -49,7 +65,15 @@ function panelSvg(t, panel) {
   add("text", {x: L, y: H - 3, "font-size": 9}, t0.toFixed(t0 > -10 ? 1 : 0) + " s");
   add("text", {x: W - R, y: H - 3, "font-size": 9, "text-anchor": "end"}, "now");
   add("line", {x1: L, x2: W - R, y1: y(ymax / 2), y2: y(ymax / 2), stroke: "#e4e4e4"});
+  marks.filter(m => m.t >= t0).forEach((m, i) => {
+    const mx = x(m.t).toFixed(1);
+    add("line", {x1: mx, x2: mx, y1: T, y2: H - B, stroke: MARK[m.kind] || "#888",
+      "stroke-dasharray": m.kind === "epoch" ? "3,2" : "", class: "bmw-mark bmw-mark-" + m.kind});
+    if (labelled) add("text", {x: Number(mx) + 2, y: T + 9 + 9 * (i % 3), "font-size": 8,
+      fill: MARK[m.kind] || "#888"}, m.label);
+  });
   panel.lines.forEach((line, i) => {
+    const lt = line.t || t;   // a training line has its own times
     let seg = [];
     const flush = () => {
       if (seg.length > 1) add("polyline", {points: seg.join(" "), fill: "none",
@@ -59,7 +83,8 @@ function panelSvg(t, panel) {
     };
     line.values.forEach((v, k) => {
       if (v === null) { flush(); return; }  // not available: a gap, never a 0
-      seg.push(x(t[k]).toFixed(1) + "," + y(v).toFixed(1));
+      if (lt[k] < t0) return;
+      seg.push(x(lt[k]).toFixed(1) + "," + y(v).toFixed(1));
     });
     flush();
   });
@@ -79,8 +104,11 @@ function render({ model, el }) {
   el.appendChild(root);
   let draws = 0;
   const draw = () => {
-    const data = model.get("data") || {t: [], panels: []};
-    root.replaceChildren(...data.panels.map(p => panelSvg(data.t, p)));
+    const data = model.get("data") || {t: [], panels: [], marks: []};
+    const marks = data.marks || [];
+    root.replaceChildren(...data.panels.map((p, i) => panelSvg(data.t, p, marks, i === 0)));
+    root.dataset.epochMarks = String(marks.filter(m => m.kind === "epoch").length);
+    root.dataset.runs = marks.filter(m => m.kind === "run_start").map(m => m.label).join("|");
     draws += 1;
     root.dataset.draws = String(draws);           // browser tests count redraws
     root.dataset.tick = String(model.get("tick"));
@@ -96,7 +124,7 @@ class LiveChart(anywidget.AnyWidget):
     """Draws ``data = {"t": [...], "panels": [...]}`` (see engine.devices.to_series) as SVG."""
 
     _esm = _ESM
-    data = traitlets.Dict({"t": [], "panels": []}).tag(sync=True)
+    data = traitlets.Dict({"t": [], "panels": [], "marks": []}).tag(sync=True)
     tick = traitlets.Int(0).tag(sync=True)
 
 
@@ -107,7 +135,12 @@ def _fmt(value, scale=1.0, unit="") -> str:
 
 class DeviceDashboard(CompositeWidget):
     """Live device charts. Controls: ``interval`` (s), ``pause``, ``stop_button``,
-    ``start_button``; ``sampler`` is the engine object underneath (use its callbacks too)."""
+    ``start_button``; ``sampler`` is the engine object underneath (use its callbacks too).
+
+    Training shows on the charts through ``training`` (a :class:`TrainingLog`): pass
+    ``dash.keras_callback(batch_size=64)`` to ``fit``, or wrap a loop in ``with
+    dash.run("name"):`` and report ``dash.training.samples(n)``. ``export(path)`` writes the
+    tagged history as CSV and JSON; ``compare(path)`` reloads one beside the live runs."""
 
     def __init__(
         self,
@@ -139,12 +172,17 @@ class DeviceDashboard(CompositeWidget):
         self.gpu_label = w.HTML()
         self.summary = w.HTML()
         self.chart = LiveChart()
+        self.training = TrainingLog()
+        self.comparison = w.HTML()
+        self.comparison.add_class("bmw-dashboard-runs")
+        self.compared: list[RunRecord] = []
         self.updates = 0  # snapshots rendered so far
         self.children = [
             w.HBox([self.interval, self.pause, self.stop_button, self.start_button, self.status]),
             self.gpu_label,
             self.summary,
             self.chart,
+            self.comparison,
             self.errors,
         ]
         self.interval.observe(self._on_interval, names="value")
@@ -193,13 +231,66 @@ class DeviceDashboard(CompositeWidget):
             self.sampler.stop()
         self._update_status()
 
+    # --- training events ----------------------------------------------------------------
+    def keras_callback(self, *, batch_size: int, run: str | None = None):
+        """A tf_keras callback marking this run's epochs and samples/s on the charts."""
+        return self.training.keras_callback(batch_size=batch_size, run=run)
+
+    def run(self, name: str):
+        """``with dash.run("name"):`` marks a training run's start and end on the charts."""
+        return self.training.run(name)
+
+    def record(self, *, name: str = "dashboard") -> RunRecord:
+        """The history so far (snapshots tagged with run and epoch, events, samples/s)."""
+        return record_from(self.sampler.history(), self.training, name=name)
+
+    def export(self, path) -> tuple:
+        """Write ``<path>.csv`` and ``<path>.json``; returns their paths (errors: the error area)."""
+        with self.guard("export"):
+            paths = self.record(name=Path(path).stem).save(path)
+            self._show_runs(f"exported {paths[0].name} and {paths[1].name}")
+            return paths
+        return ()
+
+    def compare(self, path) -> RunRecord | None:
+        """Reload an exported run and list its runs beside this dashboard's own."""
+        with self.guard("compare"):
+            rec = path if isinstance(path, RunRecord) else load_run(path)
+            self.compared.append(rec)
+            self._show_runs(f"loaded {rec.name}")
+            return rec
+        return None
+
+    def _show_runs(self, note: str = "") -> None:
+        rows = summarise_runs(self.record(name="this dashboard"))
+        for rec in self.compared:
+            rows += summarise_runs(rec)
+        cols = ("source", "run", "seconds", "epochs", "samples_per_s", "peak_process_mib")
+        body = [[("n/a" if r[c] is None else r[c]) for c in cols] for r in rows]
+        self.comparison.value = (f"<div>{html.escape(note)}</div>" if note else "") + (
+            table(
+                body,
+                header=["source", "run", "s", "epochs", "samples/s", "peak MiB"],
+                css_class="bmw-table bmw-runs-table",
+            )
+            if body
+            else "<i>no finished training run yet</i>"
+        )
+
     # --- rendering (runs on the sampler thread) -----------------------------------------
     def _render(self, snap: Snapshot) -> None:
-        self.chart.data = to_series(self.sampler.history(), per_core=self.per_core)
+        self.chart.data = to_series(
+            self.sampler.history(),
+            per_core=self.per_core,
+            events=self.training.events(),
+            throughput=self.training.throughput(),
+        )
         self.updates += 1
         self.chart.tick = self.updates
         self.gpu_label.value = (
             f"<span class='bmw-gpu-status'><b>GPU:</b> {html.escape(gpu_status(snap))}</span>"
+            f" · <span class='bmw-gpu-process'>this process on the GPU: "
+            f"{html.escape(process_gpu_memory(snap))}</span>"
         )
         self.summary.value = (
             f"CPU {_fmt(snap.cpu_percent, unit=' %')} · "
@@ -229,6 +320,7 @@ class DeviceDashboard(CompositeWidget):
         if getattr(self, "_finalizer", None) is None:  # __init__ failed part-way
             return super().close()
         self.sampler.remove_callback(self._deliver)
+        self.training.close()  # a callback still attached to a model now records nothing
         self._finalizer()  # stops the thread and releases NVML, once
         for child in (
             self.chart,
@@ -239,6 +331,7 @@ class DeviceDashboard(CompositeWidget):
             self.status,
             self.gpu_label,
             self.summary,
+            self.comparison,
             self.errors,
         ):
             child.close()

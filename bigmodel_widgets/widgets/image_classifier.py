@@ -18,7 +18,7 @@ import anywidget
 import ipywidgets as w
 import traitlets
 
-from ..engine import backend
+from ..engine import backend, explain
 from ..engine.checks import int_in_range, non_negative_int, one_of
 from ..engine.images import ImageInputError
 from ..engine.tasks import vision
@@ -26,6 +26,7 @@ from ..engine.tasks.vision import preprocess as pp
 from ..engine.tasks.vision.numbers import NumberReading
 from ..engine.training import Progress
 from ._base import CompositeWidget
+from ._explain_view import EXPLAIN_CHOICES, heat_overlay
 from ._upload import first_upload
 from ._vision_view import bars, boxed_image, confusion_html, digits_html, headline, tile
 
@@ -162,6 +163,12 @@ class ImageClassifier(CompositeWidget):
             description="invert",
             style=style,
         )
+        self.explain = w.Dropdown(
+            options=list(EXPLAIN_CHOICES), value="none", description="explain", style=style
+        )
+        self.explain_view = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.explain_view.add_class("bmw-explain-view")
+        self.explanation: explain.Explanation | None = None
         self.evaluate_button = w.Button(description="confusion matrix", icon="table")
         self.show_wrong = show_wrong
         self.source_view = w.HTML()
@@ -181,10 +188,11 @@ class ImageClassifier(CompositeWidget):
                 self.test_index,
                 self.k,
                 self.invert,
+                self.explain,
             ]
         )
         right = w.VBox(
-            [self.source_view, self.steps_view, self.topk_view],
+            [self.source_view, self.steps_view, self.topk_view, self.explain_view],
             layout=w.Layout(margin="0 0 0 16px"),
         )
         self.children = [
@@ -201,6 +209,7 @@ class ImageClassifier(CompositeWidget):
         self.test_index.observe(lambda _: self.classify_test_image(), names="value")
         self.k.observe(lambda _: self._rerun(), names="value")
         self.invert.observe(lambda _: self._rerun(), names="value")
+        self.explain.observe(lambda _: self._rerun(), names="value")
         self.evaluate_button.on_click(lambda _: self.show_evaluation())
         self.mode.observe(self._on_mode, names="value")
         self._last_input = None
@@ -232,6 +241,7 @@ class ImageClassifier(CompositeWidget):
         if self.prediction is None:
             self.steps_view.children, self.topk_view.value = (), ""
             self.source_view.value = f"<b>{html.escape(source)}</b>: no prediction"
+        self._render_explanation(self.prediction)  # after the guard: its message must stay
         return self.prediction
 
     def read(self, image, source: str = "image") -> NumberReading | None:
@@ -333,6 +343,31 @@ class ImageClassifier(CompositeWidget):
             f'<b class="bmw-predicted">{pred.label}</b> '
             f"({pred.top[0][1]:.1%})"
         )
+
+    def _render_explanation(self, pred: pp.DigitPrediction | None) -> None:
+        """The chosen explanation of the top class, over the model input and the 28x28 digit."""
+        self.explanation, self.explain_view.children = None, ()
+        method = EXPLAIN_CHOICES[self.explain.value]
+        if method is None or pred is None:
+            return
+        with self.guard(f"explaining with {self.explain.value}"):
+            x = pred.prep.batch[0]
+            exp = (
+                explain.grad_cam(self.model, x, target=pred.label)
+                if method == "grad-cam"
+                else explain.integrated_gradients(self.model, x, target=pred.label)
+            )
+            pad = (x.shape[0] - pp.MNIST_SIDE) // 2
+            inner = slice(pad, pad + pp.MNIST_SIDE)
+            steps = [k for k in pred.prep.steps if k.startswith("padded")]
+            self.explain_view.children = [
+                tile(heat_overlay(pred.prep.steps[steps[0]], exp.attributions), f"{method}: input"),
+                tile(
+                    heat_overlay(pred.prep.steps["centred 28x28"], exp.attributions[inner, inner]),
+                    f"{method}: 28x28 digit",
+                ),
+            ]
+            self.explanation = exp
 
     def show_evaluation(self) -> vision.DigitEvaluation | None:
         """Held-out confusion matrix and the most confident mistakes."""

@@ -6,6 +6,7 @@ import ipywidgets as w
 
 from ..engine import sizing
 from ..engine.checks import int_in_range, one_of
+from ..engine.i18n import t
 from . import _html
 from ._base import CompositeWidget
 
@@ -75,34 +76,34 @@ class ModelSizeCalculator(CompositeWidget):
         batch = int_in_range(batch, name="batch", low=1, high=_MAX_BATCH)
         super().__init__()
         self.preset = w.Dropdown(
-            options=_TRANSFORMER_PRESETS + ["custom"],
+            options=[(n, n) for n in _TRANSFORMER_PRESETS] + [(t("ms.custom"), "custom")],
             value="custom",
-            description="preset",
+            description=t("ms.preset"),
             style={"description_width": "110px"},
         )
         self.kind = w.Dropdown(
             options=list(sizing.KINDS),
-            description="architecture",
+            description=t("ms.architecture"),
             style={"description_width": "110px"},
         )
-        self.layers = _slider("layers", 12, 1, 128)
-        self.hidden = _slider("hidden size", 768, 64, 16384, 64)
-        self.heads = _slider("attention heads", 12, 1, 128)
-        self.kv_heads = _slider("KV heads (GQA)", 12, 1, 128)
-        self.intermediate = _slider("FFN width", 3072, 64, 65536, 64)
-        self.vocab = _slider("vocabulary", 30522, 100, 262144)
-        self.seq_len = _slider("sequence length", 512, 16, 32768, 16)
-        self.batch = _slider("batch", batch, 1, _MAX_BATCH)
+        self.layers = _slider(t("ms.layers"), 12, 1, 128)
+        self.hidden = _slider(t("ms.hidden"), 768, 64, 16384, 64)
+        self.heads = _slider(t("ms.heads"), 12, 1, 128)
+        self.kv_heads = _slider(t("ms.kv_heads"), 12, 1, 128)
+        self.intermediate = _slider(t("ms.ffn"), 3072, 64, 65536, 64)
+        self.vocab = _slider(t("ms.vocab"), 30522, 100, 262144)
+        self.seq_len = _slider(t("ms.seq_len"), 512, 16, 32768, 16)
+        self.batch = _slider(t("ms.batch"), batch, 1, _MAX_BATCH)
         self.precision = w.ToggleButtons(
             options=list(sizing.BYTES_PER_PARAM),
             value=precision,
-            description="serve at",
+            description=t("ms.serve_at"),
             style={"button_width": "56px"},
         )
         self.kv_precision = w.ToggleButtons(
             options=list(sizing.KV_BYTES),
             value=kv_precision,
-            description="KV cache at",
+            description=t("ms.kv_at"),
             style={"button_width": "56px"},
         )
         self.params_label = w.HTML(layout=w.Layout(margin="6px 0"))
@@ -204,7 +205,7 @@ class ModelSizeCalculator(CompositeWidget):
 
     def _update(self) -> None:
         self.kv_heads.disabled = self.kind.value != "llama"
-        with self.guard("Cannot size this model"):
+        with self.guard(t("ms.cannot_size")):
             report = sizing.estimate(
                 self.config(),
                 precision=self.precision.value,
@@ -215,20 +216,20 @@ class ModelSizeCalculator(CompositeWidget):
             self._render(report)
             return
         self.report = None
-        self.params_label.value = "<b>parameters:</b> not available (fix the settings below)"
+        self.params_label.value = t("ms.params_na")
 
     # ---- rendering (formatting only; all numbers come from the report) -------------------
     def _render(self, r: sizing.SizeReport) -> None:
         self.params_label.value = (
             f'<span style="font-size:1.4em"><b data-params="{r.params}">{r.params:,}</b> '
-            f"parameters</span> ({sizing.format_count(r.params)})"
+            f"{t('ms.parameters')}</span> ({sizing.format_count(r.params)})"
         )
-        parts = {"training": r.training, "serving": r.inference}
+        parts = {t("ms.training"): r.training, t("ms.serving"): r.inference}
         biggest = max(r.training["total"], r.inference["total"], 1)
         rows = []
         for label, breakdown in parts.items():
             segments = [
-                (f"{k}: {sizing.format_bytes(v)}", v / biggest, _COLOURS[k])
+                (f"{t(f'ms.part.{k}')}: {sizing.format_bytes(v)}", v / biggest, _COLOURS[k])
                 for k, v in breakdown.items()
                 if k != "total"
             ]
@@ -240,18 +241,19 @@ class ModelSizeCalculator(CompositeWidget):
                 ]
             )
         legend = " ".join(
-            f'<span style="color:{c}">&#9632;</span> {k}' for k, c in _COLOURS.items()
+            f'<span style="color:{c}">&#9632;</span> {t(f"ms.part.{k}")}'
+            for k, c in _COLOURS.items()
         )
         weights = " · ".join(f"{p} {sizing.format_bytes(b)}" for p, b in r.bytes.items())
         self.memory_view.value = (
-            f"<div><b>weights:</b> {_html.escape(weights)}</div>"
+            f"<div><b>{t('ms.weights')}:</b> {_html.escape(weights)}</div>"
             f"{_html.table(rows, css_class='bmw-memory', raw=True)}"
             f"<div style='font-size:0.85em'>{legend}</div>"
         )
         gpus = _html.table(
             [
-                ["train", *(v["train"] for v in r.gpus.values())],
-                ["serve", *(v["serve"] for v in r.gpus.values())],
+                [t("ms.train"), *(v["train"] for v in r.gpus.values())],
+                [t("ms.serve"), *(v["serve"] for v in r.gpus.values())],
             ],
             header=["", *(f"{g} GB" for g in r.gpus)],
             css_class="bmw-gpus",
@@ -260,10 +262,9 @@ class ModelSizeCalculator(CompositeWidget):
         train_flops = sizing.format_count(r.flops_per_token["train"])
         infer_flops = sizing.format_count(r.flops_per_token["inference"])
         self.gpu_view.value = (
-            f"<b>GPUs needed (at least)</b>{gpus}"
-            f"<div style='font-size:0.85em'>Training compute: {train_flops}FLOPs per token; "
-            f"inference {infer_flops}FLOPs per token."
-            f"</div><details><summary>assumptions</summary><ul>{notes}</ul></details>"
+            f"<b>{t('ms.gpus_needed')}</b>{gpus}"
+            f"<div style='font-size:0.85em'>{t('ms.flops', train=train_flops, infer=infer_flops)}"
+            f"</div><details><summary>{t('w.assumptions')}</summary><ul>{notes}</ul></details>"
         )
 
 

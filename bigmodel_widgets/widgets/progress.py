@@ -13,13 +13,19 @@ import time
 
 import ipywidgets as w
 
+from ..engine.i18n import t
+
 __all__ = ["ProgressBar"]
 
 
 class ProgressBar(w.HBox):
     """A bar, ``done/total``, elapsed and remaining time, and the numbers in ``info``."""
 
-    def __init__(self, description: str = "working", *, auto_display: bool = True) -> None:
+    def __init__(self, description: str | None = None, *, auto_display: bool = True) -> None:
+        """``description`` labels the bar ("working" in the active language by default);
+        ``auto_display=False`` leaves showing it to the caller."""
+        if description is None:
+            description = t("progress.working")
         self.bar = w.IntProgress(
             value=0, min=0, max=1, description=description, style={"description_width": "initial"}
         )
@@ -55,9 +61,9 @@ class ProgressBar(w.HBox):
         eta = elapsed / done * (total - done) if done else float("nan")
         info = info or {}
         if info.get("cached"):
-            self.label.value = "loaded from the cache"
+            self.label.value = t("progress.cached")
         elif info.get("waiting"):
-            self.label.value = "waiting for another kernel that is building the same thing"
+            self.label.value = t("progress.waiting")
         else:
             shown = ", ".join(
                 f"{k} {v:.4g}"
@@ -65,8 +71,8 @@ class ProgressBar(w.HBox):
                 if isinstance(v, (int, float)) and not isinstance(v, bool)
             )
             self.label.value = (
-                f"{done}/{total}  {elapsed:.0f}s elapsed"
-                + (f", ~{eta:.0f}s left" if done and done < total else "")
+                t("progress.elapsed", done=done, total=total, elapsed=f"{elapsed:.0f}")
+                + (t("progress.left", eta=f"{eta:.0f}") if done and done < total else "")
                 + (f"  ({shown})" if shown else "")
             )
         self.bar.bar_style = "success" if done >= total else ""

@@ -15,14 +15,17 @@ import io
 import ipywidgets as w
 import numpy as np
 
-from ..engine import backend, data
+from ..engine import backend, data, explain
 from ..engine.checks import non_negative_int
 from ..engine.tasks import speech
 from ..engine.tasks.speech import frontend as fe
 from ..engine.tasks.speech import strings
 from ..engine.training import Progress
 from ._base import CompositeWidget
+from ._explain_view import frame_saliency, saliency_caption, saliency_widgets
 from ._html import bar_rows
+from ._microphone import Microphone
+from ._render import encode_png
 from ._speech_string import string_html, string_png
 
 __all__ = ["SpeechExplorer", "speech_explorer"]
@@ -124,6 +127,8 @@ class SpeechExplorer(CompositeWidget):
         self.prediction = w.HTML()
         self.prediction.add_class("bmw-speech-prediction")
         self.mfcc_view = w.Image(format="png", layout=w.Layout(max_width="520px"))
+        self.explain, self.saliency_view, self.saliency_info = saliency_widgets()
+        self.explanation: explain.Explanation | None = None
 
         self.upload = w.FileUpload(
             accept=".wav,audio/wav", multiple=False, description="upload WAV"
@@ -134,6 +139,9 @@ class SpeechExplorer(CompositeWidget):
             layout=w.Layout(width="520px"),
         )
         self.mix_stereo = w.Checkbox(value=False, description="mix stereo to mono")
+        self.microphone = Microphone(seconds=2.0)  # a take goes through load_waveform
+        self.microphone.on_recording(lambda x, rate: self.load_waveform(x, rate, "microphone"))
+        self.microphone.on_error(lambda message: self.errors.show(f"microphone: {message}"))
         self.audio = w.Audio(format="wav", autoplay=False, loop=False)
         self.wave_info = w.HTML()
         self.wave_info.add_class("bmw-speech-wave")
@@ -161,12 +169,16 @@ class SpeechExplorer(CompositeWidget):
                 w.HTML("<b>Held-out recordings (dataset MFCCs)</b>"),
                 self.example,
                 w.HBox([self.mfcc_view, self.prediction]),
+                self.explain,
+                self.saliency_view,
+                self.saliency_info,
             ]
         )
         wave_box = w.VBox(
             [
                 w.HTML("<b>Your audio (tf.signal front end)</b>"),
                 w.HBox([self.recording, self.upload, self.mix_stereo]),
+                self.microphone,
                 self.audio,
                 self.wave_info,
                 self.wave_view,
@@ -188,6 +200,7 @@ class SpeechExplorer(CompositeWidget):
         self.children = [dataset_box, wave_box, string_box, self.errors]
 
         self.example.observe(lambda _: self._show_example(), names="value")
+        self.explain.observe(lambda _: self._show_example(), names="value")
         self.recording.observe(self._on_recording, names="value")
         self.upload.observe(self._on_upload, names="value")
         self.build_string.on_click(lambda _: self.show_built_string())
@@ -214,6 +227,19 @@ class SpeechExplorer(CompositeWidget):
             ax.set(xlabel="frame", ylabel="MFCC", title=f"test example {i}: spoken {label}")
             fig.colorbar(im, ax=ax)
             self.mfcc_view.value = _png(fig)
+        self._show_saliency()
+
+    def _show_saliency(self) -> None:
+        """Integrated gradients over the test example's frames, when "explain" is ticked."""
+        self.explanation, self.saliency_view.value, self.saliency_info.value = None, b"", ""
+        if not self.explain.value:
+            return
+        with self.guard("explaining the test example"):
+            seq = self.split.x_test[self.example.value]
+            exp = explain.speech_integrated_gradients(self.recognizer, seq)
+            self.saliency_view.value = encode_png(frame_saliency(seq, exp.detail))
+            self.saliency_info.value = saliency_caption(exp)
+            self.explanation = exp
 
     # ---- waveforms -----------------------------------------------------------------------
     def _find_recordings(self) -> dict:

@@ -15,10 +15,11 @@ import ipywidgets as w
 from ..engine import checks
 from ..engine.tasks.nlp import explain as nlp_explain
 from ..engine.tasks.nlp import long_text
-from ..engine.tasks.nlp.classifier import TextClassifierBase, TextPrediction
+from ..engine.tasks.nlp.classifier import BertTextClassifier, TextClassifierBase, TextPrediction
 from ..engine.tasks.nlp.long_text import LongTextPrediction
 from ._base import CompositeWidget
 from ._html import bar, escape, table
+from .attention_view import AttentionView
 from .progress import ProgressBar
 
 __all__ = ["TextClassifier", "text_classifier"]
@@ -26,6 +27,7 @@ __all__ = ["TextClassifier", "text_classifier"]
 _METHODS = {
     "occlusion ([MASK] each token)": "occlusion",
     "attention from [CLS] (Keras only)": "attention",
+    "integrated gradients (Keras only)": "integrated gradients",
     "none": "none",
 }
 _STRATEGIES = {"truncate": "truncate", "head + tail": "head_tail", "windows": "windows"}
@@ -132,6 +134,12 @@ class TextClassifier(CompositeWidget):
         self.compare_view = w.HTML()
         self.compare = len(self.models) > 1 if compare is None else compare
         self.result: TextPrediction | LongTextPrediction | None = None
+        # every layer's and head's attention, for the Keras model (a .tflite one has none)
+        keras_models = [m for m in self.models.values() if isinstance(m, BertTextClassifier)]
+        self.attention = AttentionView(keras_models[0], text=text) if keras_models else None
+        attention_box = w.Accordion(children=[self.attention] if self.attention else [])
+        if self.attention:
+            attention_box.set_title(0, "attention: any layer and head (Keras model)")
 
         self.children = [
             self.text,
@@ -142,6 +150,7 @@ class TextClassifier(CompositeWidget):
             self.windows_view,
             self.progress,
             self.compare_view,
+            attention_box,
             self.errors,
         ]
         for control in (self.text, self.model, self.method, self.strategy, self.aggregate):
@@ -180,6 +189,7 @@ class TextClassifier(CompositeWidget):
             self.result = self.classify(self.classifier)
             self._render(self.result)
             self._render_compare()
+            self._update_attention()
             return
         self.result = None
         self.probabilities_view.value = (
@@ -188,6 +198,12 @@ class TextClassifier(CompositeWidget):
         self.tokens_view.value = ""
         self.windows_view.value = ""
         self.compare_view.value = ""
+
+    def _update_attention(self) -> None:
+        if self.attention is None or not isinstance(self.classifier, BertTextClassifier):
+            return
+        self.attention.clf = self.classifier
+        self.attention.show(self.text.value)
 
     # ---- rendering: formatting only, every number comes from the engine's Prediction ----
     def _render(self, r: TextPrediction | LongTextPrediction) -> None:
@@ -277,6 +293,8 @@ class TextClassifier(CompositeWidget):
         how = {
             "occlusion": "green = masking it lowers the predicted label's probability",
             "attention": "shade = last layer's attention from [CLS], averaged over heads",
+            "integrated gradients": "green = the embedding's path from [PAD] raises the "
+            "predicted label's probability",
             None: "no explanation selected",
         }[r.method]
         note = (

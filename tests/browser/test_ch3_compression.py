@@ -1,5 +1,6 @@
 """Chapter 3 in a real browser: run the notebook, move the sparsity slider with the keyboard,
-and see the size of that point, as the engine cached it, on screen."""
+and see the size of that point, as the engine cached it, on screen; then switch the explorer
+to BERT, click "keep this layer float" and see a new point land on the plot."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from tests.browser._lab import open_notebook, press_slider, run_all_cells, slide
 pytestmark = [pytest.mark.browser, pytest.mark.notebook, pytest.mark.slow]
 
 _SIZE = ".bmw-compression-summary .bmw-compression-size"
+_PLOT = "svg.bmw-pareto"
 
 
 def _shown_gzip(page) -> str:
@@ -40,3 +42,23 @@ def test_sparsity_slider_changes_the_size_shown(page, lab):
     assert record is not None and shown == record["gzip_bytes"] < int(before)
     text = page.locator(_SIZE).first.inner_text()
     assert f"{record['ratio']:.2f}x" in text
+
+    # BERT in the same explorer: its points on the plot, then one more kept-float point.
+    page.locator(".widget-toggle-button", has_text="BERT (MiniLM)").first.click()
+    page.wait_for_function(
+        "() => document.querySelector('.bmw-compression-summary').innerText.includes('BERT')",
+        timeout=60_000,
+    )
+    points = int(page.locator(_PLOT).first.get_attribute("data-points"))
+    assert points >= 2  # fp32 and dynamic, measured by the notebook
+    # Quick mode leaves the int8 error per layer to this button (the quantization debugger).
+    page.locator(".widget-button", has_text="why each layer shrinks").first.click()
+    page.wait_for_function("() => document.querySelector('.bmw-qerror') !== null", timeout=900_000)
+    page.locator(".widget-button", has_text="keep this layer float").first.click()
+    page.wait_for_function(
+        f"() => Number(document.querySelector({_PLOT!r}).dataset.points) > {points}",
+        timeout=900_000,  # one int8 conversion of MiniLM with a layer kept in float
+    )
+    text = page.locator(_SIZE).first.inner_text()
+    assert "int8, 1 kept float" in page.locator(".bmw-compression-summary").first.inner_text()
+    assert "smaller than" in text

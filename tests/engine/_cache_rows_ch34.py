@@ -37,7 +37,7 @@ def _with_prebuilt(kind: str, build):
 def compression_base():
     from bigmodel_widgets.engine import compression as comp
 
-    setup = comp.default_setup(quick=True, epochs=1)
+    setup = comp.default_setup(quick=True, epochs=1, model="small")  # the strong one: vision-cnn
     assert tuple(setup.base(np.zeros((1, 28, 28, 1), np.float32)).shape) == (1, 10)
     return comp.fingerprint(setup.base)  # training is seeded: a rebuild gives the same weights
 
@@ -89,3 +89,21 @@ def nlp_tflite():
         return len(blob)
 
     return _with_prebuilt("nlp-tflite", build)
+
+
+def compression_bert():
+    from bigmodel_widgets.engine import compression as comp
+    from tests.engine.compression._tiny_bert import tiny_bert_setup
+
+    record = comp.BertSweep(tiny_bert_setup(), modes=("fp32",)).baseline()  # a fresh sweep
+    assert record["label"] == "fp32" and record["ratio"] == 1.0
+    return record["gzip_bytes"]
+
+
+def compression_bert_qerror():
+    from bigmodel_widgets.engine import compression as comp
+    from tests.engine.compression._tiny_bert import tiny_bert_setup
+
+    rows = comp.BertSweep(tiny_bert_setup()).layer_errors()
+    assert rows and {"tensor", "op", "error_steps", "scale"} <= set(rows[0])
+    return len(rows)

@@ -53,6 +53,8 @@ CACHES = {
     "speech-recognizer": (_speech_recognizer, ()),
     "compression-base": (ch34.compression_base, ()),
     "compression-sweep": (ch34.compression_sweep, ()),
+    "compression-bert": (ch34.compression_bert, (pytest.mark.slow,)),
+    "compression-bert-qerror": (ch34.compression_bert_qerror, (pytest.mark.slow,)),
     "nlp-finetuned": (ch34.nlp_finetuned, (pytest.mark.slow,)),
     "nlp-tflite": (ch34.nlp_tflite, (pytest.mark.slow,)),
 }

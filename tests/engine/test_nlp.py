@@ -95,9 +95,19 @@ def test_splits_are_fixed_stratified_and_disjoint():
     _, labels = data.load_rotten_tomatoes()  # 57.8 % fresh: each split keeps that balance
     for name in ("train", "val", "test"):
         assert abs(a[name][1].mean() - labels.mean()) < 0.025
-    cfg1 = nlp_train.FineTuneConfig(n_train=200, n_val=50, n_test=100, seed=1)
+    cfg1 = nlp_train.FineTuneConfig(n_train=200, n_val=50, n_test=100, split_seed=1)
     other = nlp_train.rotten_tomatoes_splits(cfg1)
     assert other["test"][0] != a["test"][0]
+
+
+def test_held_out_snippets_do_not_depend_on_the_training_size_or_seed():
+    base = nlp_train.rotten_tomatoes_splits(nlp_train.FineTuneConfig(n_train=200))
+    for cfg in (nlp_train.FineTuneConfig(n_train=6000), nlp_train.FineTuneConfig(seed=7)):
+        other = nlp_train.rotten_tomatoes_splits(cfg)
+        assert other["test"][0] == base["test"][0] and other["val"][0] == base["val"][0]
+    more = nlp_train.rotten_tomatoes_splits(nlp_train.FineTuneConfig(n_train=400))
+    assert more["train"][0][:200] == base["train"][0]  # more training data only adds snippets
+    assert len(base["test"][0]) == 1000 and len(base["val"][0]) == 1000
 
 
 def test_config_round_trip_and_validation():
@@ -110,8 +120,41 @@ def test_config_round_trip_and_validation():
         nlp_train.FineTuneConfig(batch_size=16.0)
     with pytest.raises(ValueError, match="learning_rate"):
         nlp_train.FineTuneConfig(learning_rate=0.0)
+    with pytest.raises(ValueError, match="weight_decay"):
+        nlp_train.FineTuneConfig(weight_decay=-0.1)
+    with pytest.raises(ValueError, match="split_seed"):
+        nlp_train.FineTuneConfig(split_seed=-1)
+    with pytest.raises(TypeError, match="keep_best_epoch"):
+        nlp_train.FineTuneConfig(keep_best_epoch=1)
+    assert nlp_train.FineTuneConfig(seed=1).key() != nlp_train.FineTuneConfig().key()
     # quick mode is the caller's decision, never read from the environment here
     assert nlp_train.FineTuneConfig.default(quick=True) == cfg
     assert nlp_train.FineTuneConfig.default() == nlp_train.FineTuneConfig()
     with pytest.raises(ValueError, match="12,808"):
         nlp_train.FineTuneConfig(n_train=12000, n_test=1000)
+
+
+def test_length_batches_cover_every_snippet_once_cut_to_their_longest():
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(3, 20, size=70)
+    mask = (np.arange(24)[None, :] < lengths[:, None]).astype(np.int32)
+    x = {"input_ids": mask * 5, "attention_mask": mask, "token_type_ids": 0 * mask}
+    y = np.arange(70)
+    seq = nlp_train.length_batches(x, y, 16, seed=3)
+    assert len(seq) == 5
+    seen = []
+    for i in range(len(seq)):
+        bx, by = seq[i]
+        assert bx["input_ids"].shape[1] == lengths[by].max()
+        np.testing.assert_array_equal(bx["attention_mask"], mask[by, : lengths[by].max()])
+        seen.extend(by.tolist())
+    assert sorted(seen) == list(range(70))
+    again = nlp_train.length_batches(x, y, 16, seed=3)
+    assert all(np.array_equal(seq[i][1], again[i][1]) for i in range(5))  # seeded order
+    first = [seq[i][1].copy() for i in range(5)]
+    seq.on_epoch_end()  # a new epoch, a new order
+    assert any(not np.array_equal(first[i], seq[i][1]) for i in range(5))
+    fixed = nlp_train.length_batches(x, y, 16)  # validation: no shuffling, still grouped
+    order = np.concatenate([fixed[i][1] for i in range(5)])
+    assert sorted(order.tolist()) == list(range(70))
+    np.testing.assert_array_equal(lengths[order], np.sort(lengths))

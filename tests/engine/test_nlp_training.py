@@ -39,6 +39,16 @@ def test_fine_tune_reports_each_step_and_evaluates(trained):
     assert len(info["epoch_s"]) == 1 and info["epoch_s"][0] > 0
 
 
+def test_the_same_config_trains_the_same_weights(trained):
+    # op determinism + one seed for the head, dropout and batch order: a rerun is identical
+    clf, info, _ = trained
+    again, again_info = nlp_train.finetuned_classifier(CFG, use_cache=False)
+    assert not again_info["from_cache"] and again_info["best_epoch"] == info["best_epoch"] == 1
+    for a, b in zip(clf.model.get_weights(), again.model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert again_info["history"] == info["history"]
+
+
 def test_fine_tuning_moves_the_pretrained_weights(trained):
     clf, _, _ = trained
     pretrained = nlp.BertTextClassifier.from_checkpoint(max_length=16)  # deterministic encoder

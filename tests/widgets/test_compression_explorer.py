@@ -157,9 +157,66 @@ def test_explore_compression_shows_progress_for_training_and_the_sweep(sweep, mo
 
 def test_explicit_keyword_only_signatures():
     params = inspect.signature(CompressionExplorer).parameters
-    assert list(params) == ["sweep", "tolerance"]
-    assert params["tolerance"].kind is params["tolerance"].KEYWORD_ONLY
+    assert list(params) == ["sweep", "tolerance", "bert"]
+    assert all(params[n].kind is params[n].KEYWORD_ONLY for n in ("tolerance", "bert"))
     params = inspect.signature(explore_compression).parameters
-    assert list(params) == ["sweep", "run", "tolerance", "quick"]
+    assert list(params) == ["sweep", "run", "tolerance", "quick", "bert"]
     assert all(p.kind is p.KEYWORD_ONLY for name, p in params.items() if name != "sweep")
     assert CompressionExplorer.__doc__ and explore_compression.__doc__
+
+
+@pytest.fixture(scope="module")
+def bert_sweep(tmp_path_factory):
+    from tests.engine.compression._tiny_bert import tiny_bert_setup
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("BMW_CACHE_DIR", str(tmp_path_factory.mktemp("bert-cache")))
+    yield compression.BertSweep(tiny_bert_setup(), modes=("fp32", "dynamic"))
+    mp.undo()
+
+
+def test_bert_in_the_explorer_keep_a_layer_float_adds_a_point(sweep, bert_sweep):
+    ex = CompressionExplorer(sweep, bert=bert_sweep)
+    assert [v for _, v in ex.model.options] == ["cnn", "bert"]
+    ex.model.value = "bert"
+    assert ex.cnn_controls.layout.display == "none" and ex.bert_controls.layout.display is None
+    assert ex.record is None and "not computed yet" in ex.summary.value
+    ex.compute_button.click()  # fp32: the reference
+    fp32 = bert_sweep.cached(compression.BertPoint("fp32"))
+    assert ex.record is fp32 and f"data-gzip='{fp32['gzip_bytes']}'" in ex.summary.value
+    ex.sensitivity_button.click()  # int8 error per layer (quantization debugger)
+    rows = bert_sweep.cached_layer_errors()
+    assert rows and ex.bert_controls.layer.value == rows[0]["tensor"]
+    assert "int8 error per layer" in ex.sensitivity_view.value
+    before = ex.plot.value.count('class="bmw-point"')
+    ex.bert_controls.keep_button.click()
+    point = compression.BertPoint("int8_selective", [rows[0]["tensor"]])
+    assert ex.errors.message == "" and ex.bert_controls.mode.value == "int8_selective"
+    assert ex.record is bert_sweep.cached(point) and ex.record["keep_float"] == [rows[0]["tensor"]]
+    assert ex.plot.value.count('class="bmw-point"') == before + 1
+    assert "(float)" in ex.sensitivity_view.value
+    diff = ex.inspect_diff()  # what changed inside: the int8 file quantizes its activations
+    assert diff == compression.tflite_diff(
+        bert_sweep.blob(compression.BertPoint("fp32")), bert_sweep.blob(point)
+    )
+    assert "QUANTIZE" in ex.diff_view.value
+    ex.model.value = "cnn"
+    assert ex.record is sweep.cached(cfg()) and ex.cnn_controls.layout.display is None
+    ex.close()
+
+
+def test_cnn_layer_views_and_2_4_sparsity(sweep):
+    ex = CompressionExplorer(sweep)
+    ex.sensitivity_button.click()
+    expected = compression.layer_sensitivity(sweep.setup.base, sweep.setup.data)
+    assert ex.sensitivity["prune"] == expected
+    assert expected[0]["layer"] in ex.sensitivity_view.value
+    ex.structure.value = "2:4"
+    assert "sparsity" in ex.errors.message  # 2:4 means exactly half
+    ex.sparsity.value = 0.5
+    assert ex.errors.message == "" and ex.config().structure == "2:4"
+    assert ex.config().label == "prune50-2:4"
+    ex.quant.value = "float16"
+    diff = ex.inspect_diff()
+    assert diff["added_ops"] == ["DEQUANTIZE"] and "DEQUANTIZE" in ex.diff_view.value
+    ex.close()

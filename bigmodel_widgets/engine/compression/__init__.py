@@ -1,5 +1,9 @@
 """Chapter 3, model compression: pruning, clustering, QAT and post-training quantization.
 
+The default base is chapter 5's strong CNN; ``BertSweep`` compresses the fine-tuned MiniLM;
+``layer_sensitivity``/``quantization_error`` say which layers are fragile; ``tflite_diff``
+says what changed inside a converted file.
+
 Every experiment clones the base model, converts it to ``.tflite`` and measures it in the
 LiteRT interpreter (gzip size, accuracy, batch-1 latency). ``Sweep`` runs a grid once and
 caches each point on disk. Nothing here imports TensorFlow until a function needs it.
@@ -9,6 +13,7 @@ Kept for one release: ``evaluate_tflite`` (now ``tflite_accuracy``) and ``cache_
 """
 
 from .._aliases import module_aliases
+from .bert import BERT_MODES, BertPoint, BertSetup, BertSweep, bert_setup, convert_bert
 from .cache import ResultCache, check_record, point_key
 from .clustering import cluster
 from .experiment import CompressionConfig, measure_baseline, run_experiment, train_variant
@@ -20,6 +25,7 @@ from .measure import (
     weight_histogram,
 )
 from .models import (
+    BASE_MODELS,
     CompressionSetup,
     Dataset,
     build_digits_cnn,
@@ -27,12 +33,42 @@ from .models import (
     default_setup,
     digits_data,
     fingerprint,
+    strong_digits_cnn,
 )
+from .opdiff import TensorInfo, TfliteSummary, summarize_tflite, tflite_diff
 from .pruning import prune
 from .quantization import QUANT_MODES, convert, quantize_aware
+from .sensitivity import (
+    SENSITIVITY_METHODS,
+    int8_scale,
+    keras_converter,
+    layer_sensitivity,
+    quantization_error,
+    representative_samples,
+    selective_int8,
+)
 from .sweep import Sweep, SweepSpec, default_spec, pareto_front, smallest_within
 
 __all__ = [
+    "BASE_MODELS",
+    "BERT_MODES",
+    "BertPoint",
+    "BertSetup",
+    "BertSweep",
+    "SENSITIVITY_METHODS",
+    "TensorInfo",
+    "TfliteSummary",
+    "bert_setup",
+    "convert_bert",
+    "int8_scale",
+    "keras_converter",
+    "layer_sensitivity",
+    "quantization_error",
+    "representative_samples",
+    "selective_int8",
+    "strong_digits_cnn",
+    "summarize_tflite",
+    "tflite_diff",
     "CompressionConfig",
     "CompressionSetup",
     "Dataset",

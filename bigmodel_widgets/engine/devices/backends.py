@@ -142,6 +142,20 @@ class NvmlBackend(Backend):
         except Exception:  # one unreadable metric (e.g. power on some boards) is NA, not 0
             return NA
 
+    def _process_memory(self, handle):
+        """GPU memory this process holds, from NVML's list of compute processes; NA where the
+        driver does not say (unsupported, or another PID namespace: a container)."""
+        try:
+            procs = self._nvml.nvmlDeviceGetComputeRunningProcesses(handle)
+        except Exception:  # older drivers, MIG, no permission: not offered
+            return NA
+        pid = os.getpid()
+        for p in procs or ():
+            used = getattr(p, "usedGpuMemory", None)
+            if getattr(p, "pid", None) == pid and isinstance(used, int):
+                return used
+        return NA
+
     def read(self) -> dict:
         if not self.available:
             return {"notes": (self.reason,)}
@@ -166,6 +180,7 @@ class NvmlBackend(Backend):
                     mem_total_bytes=int(mem.total),
                     temperature_c=self._metric(nv.nvmlDeviceGetTemperature, h, 0),  # 0 = GPU sensor
                     power_w=self._metric(nv.nvmlDeviceGetPowerUsage, h, scale=1e-3),
+                    process_mem_bytes=self._process_memory(h),
                 )
             )
         return {"gpus": tuple(gpus), "notes": tuple(failed)}
@@ -280,6 +295,7 @@ class FakeBackend(Backend):
                     mem_total_bytes=16 * 2**30,
                     temperature_c=55.0,
                     power_w=120.5,
+                    process_mem_bytes=512 * 2**20,
                 )
             )
         out["gpus"], out["notes"] = tuple(gpus), tuple(notes)

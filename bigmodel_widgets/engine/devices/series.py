@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from .snapshot import Snapshot, as_number
 
-__all__ = ["to_series", "gpu_status"]
+__all__ = ["to_series", "gpu_status", "process_gpu_memory"]
 
 _MIB = 2**20
 
@@ -18,10 +18,43 @@ def _line(name: str, values: list) -> dict:
     return {"name": name, "values": values}
 
 
-def to_series(history: Sequence[Snapshot], per_core: bool = True) -> dict:
-    """``{"t": seconds relative to the newest sample, "panels": [...]}`` for a live chart."""
+def _training(t_first: float, t_last: float, events, throughput) -> tuple[list, dict | None]:
+    """Marks (epoch boundaries, run starts and ends) and the samples/s panel inside the window."""
+
+    def label(e) -> str:
+        if e.kind == "run_start":
+            return f"▶ {e.run}"
+        return f"■ {e.run}" if e.kind == "run_end" else e.label
+
+    inside = [e for e in events if t_first <= e.monotonic <= t_last + 1e-6]
+    marks = [
+        {"t": round(e.monotonic - t_last, 3), "kind": e.kind, "label": label(e)} for e in inside
+    ]
+    if not throughput:
+        return marks, None
+    pts = [p for p in throughput if t_first <= p.monotonic <= t_last + 1e-6]
+    runs: dict[str, list] = {}
+    for p in pts:
+        runs.setdefault(p.run or "(no run)", []).append(p)
+    lines = [
+        {
+            "name": run,
+            "t": [round(p.monotonic - t_last, 3) for p in ps],
+            "values": [p.samples_per_s for p in ps],
+        }
+        for run, ps in runs.items()
+    ] or [{"name": "samples/s", "t": [], "values": []}]
+    return marks, {"title": "training", "unit": "samples/s", "ymax": None, "lines": lines}
+
+
+def to_series(
+    history: Sequence[Snapshot], per_core: bool = True, *, events=(), throughput=()
+) -> dict:
+    """``{"t": seconds relative to the newest sample, "panels": [...], "marks": [...]}`` for a
+    live chart. ``events`` and ``throughput`` (from a TrainingLog) add the training marks and
+    a samples/s panel whose lines carry their own ``t``."""
     if not history:
-        return {"t": [], "panels": []}
+        return {"t": [], "panels": [], "marks": []}
     t_last = history[-1].monotonic
     t = [round(s.monotonic - t_last, 3) for s in history]
     cpu_lines = [_line("total", [as_number(s.cpu_percent) for s in history])]
@@ -81,7 +114,21 @@ def to_series(history: Sequence[Snapshot], per_core: bool = True) -> dict:
         panels.append(
             {"title": "GPU memory", "unit": "%", "ymax": 100, "lines": per_gpu("mem_percent")}
         )
-    return {"t": t, "panels": panels}
+    marks, training = _training(history[0].monotonic, t_last, events, throughput)
+    if training is not None:
+        panels.insert(0, training)
+    return {"t": t, "panels": panels, "marks": marks}
+
+
+def process_gpu_memory(snapshot: Snapshot | None) -> str:
+    """This process's memory on each GPU (NVML), or "not available" with the reason."""
+    if snapshot is None or not snapshot.gpus:
+        return "not available (no GPU)"
+    parts = []
+    for g in snapshot.gpus:
+        v = as_number(g.process_mem_bytes)
+        parts.append(f"GPU {g.index}: " + ("not available" if v is None else f"{v / _MIB:.0f} MiB"))
+    return "; ".join(parts)
 
 
 def gpu_status(snapshot: Snapshot | None) -> str:

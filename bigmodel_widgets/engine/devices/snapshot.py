@@ -51,6 +51,11 @@ def as_number(value: Any) -> float | None:
     return None if math.isnan(value) else value
 
 
+def _from_number(value: Any) -> Metric:
+    """``None`` (how NA travels in JSON) back to NA; whole floats stay floats."""
+    return NA if value is None else value
+
+
 def _percent(used: Metric, total: Metric) -> Metric:
     """used / total in percent; NA when either is unreadable or the total is zero."""
     if is_na(used) or is_na(total) or not total:
@@ -72,6 +77,7 @@ class GPUSample:
     power_w: Metric = NA
     tf_mem_current_bytes: Metric = NA  # what TensorFlow's allocator holds (get_memory_info)
     tf_mem_peak_bytes: Metric = NA
+    process_mem_bytes: Metric = NA  # what this process holds on the GPU (NVML, where offered)
 
     @property
     def mem_percent(self) -> Metric:
@@ -83,6 +89,17 @@ class GPUSample:
         return {
             k: (as_number(v) if k not in ("index", "name", "source") else v) for k, v in out.items()
         }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> GPUSample:
+        """The inverse of :meth:`to_dict` (``None`` back to NA)."""
+        return cls(
+            **{
+                k: (d[k] if k in ("index", "name", "source") else _from_number(d.get(k)))
+                for k in cls.__dataclass_fields__
+                if k in d
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -116,6 +133,21 @@ class Snapshot:
             "gpus": [g.to_dict() for g in self.gpus],
             "notes": list(self.notes),
         }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Snapshot:
+        """The inverse of :meth:`to_dict` (``None`` back to NA): reloads an exported run."""
+        return cls(
+            time=float(d["time"]),
+            monotonic=float(d["monotonic"]),
+            cpu_percent=_from_number(d.get("cpu_percent")),
+            cpu_per_core=tuple(_from_number(v) for v in d.get("cpu_per_core", ())),
+            ram_used_bytes=_from_number(d.get("ram_used_bytes")),
+            ram_total_bytes=_from_number(d.get("ram_total_bytes")),
+            process_rss_bytes=_from_number(d.get("process_rss_bytes")),
+            gpus=tuple(GPUSample.from_dict(g) for g in d.get("gpus", ())),
+            notes=tuple(d.get("notes", ())),
+        )
 
 
 def merge(time_s: float, monotonic_s: float, readings: list[dict]) -> Snapshot:

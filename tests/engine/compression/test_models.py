@@ -32,15 +32,40 @@ def test_digits_data_is_the_shared_mnist5k_split():
 def test_default_setup_is_cached_and_reports_a_hit(tmp_path, monkeypatch):
     monkeypatch.setenv("BMW_CACHE_DIR", str(tmp_path))
     calls = []
-    first = comp.default_setup(quick=True, epochs=1, progress=lambda d, t, i: calls.append((d, t)))
+    first = comp.default_setup(
+        quick=True, epochs=1, model="small", progress=lambda d, t, i: calls.append((d, t))
+    )
     assert calls == [(1, 1)] and len(first.data.x_train) == 2000 and len(first.data.y_test) == 500
     assert list((tmp_path / "compression-base").glob("digits-cnn-*.weights.h5"))
     hits = []
-    again = comp.default_setup(quick=True, epochs=1, progress=lambda d, t, i: hits.append(i))
+    again = comp.default_setup(
+        quick=True, epochs=1, model="small", progress=lambda d, t, i: hits.append(i)
+    )
     assert hits == [{"cached": 1}]
     assert comp.fingerprint(again.base) == comp.fingerprint(first.base)
     with pytest.raises(TypeError, match="quick"):
         comp.default_setup(quick=1)
+
+
+def test_the_default_base_is_chapter_5s_strong_cnn_with_logits(tmp_path, monkeypatch):
+    from bigmodel_widgets.engine.tasks import vision
+
+    monkeypatch.setenv("BMW_CACHE_DIR", str(tmp_path))
+    setup = comp.default_setup(quick=True, epochs=1)
+    assert setup.name == "strong_cnn" and setup.data.x_test.shape[1:] == (32, 32, 3)
+    assert len(setup.data.x_train) == 2000 and len(setup.data.y_test) == 500
+    assert list((tmp_path / "vision-cnn").glob("strong_cnn-*.keras"))  # chapter 5's cache entry
+    strong = vision.pretrained_cnn(
+        "strong", augment=vision.recipe_augment("strong"), quick=True, epochs=1
+    )
+    x = setup.data.x_test[:8]
+    probs, logits = strong.predict(x, verbose=0), setup.base.predict(x, verbose=0)
+    assert setup.base.layers[-1].get_config()["activation"] == "linear"
+    np.testing.assert_allclose(
+        probs, np.exp(logits) / np.exp(logits).sum(1, keepdims=True), atol=1e-5
+    )
+    with pytest.raises(ValueError, match="model"):
+        comp.default_setup(quick=True, model="huge")
 
 
 def test_fingerprint_ignores_how_keras_numbered_the_layers():

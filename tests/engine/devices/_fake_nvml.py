@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 __all__ = ["FakeNvml"]
@@ -14,8 +15,15 @@ class FakeNvmlError(Exception):
 class FakeNvml:
     NVMLError = FakeNvmlError
 
-    def __init__(self, count: int = 2, init_fails: bool = False, no_power: bool = False):
+    def __init__(
+        self,
+        count: int = 2,
+        init_fails: bool = False,
+        no_power: bool = False,
+        no_processes: bool = False,
+    ):
         self.count, self.init_fails, self.no_power = count, init_fails, no_power
+        self.no_processes = no_processes
         self.broken = False  # flip to True to make every read fail ("NVML failing mid-run")
         self.shutdowns = 0
 
@@ -52,6 +60,14 @@ class FakeNvml:
 
     def nvmlDeviceGetTemperature(self, h, sensor):
         return 60
+
+    def nvmlDeviceGetComputeRunningProcesses(self, h):
+        # GPU 0 runs this process (300 MiB); GPU 1 only another process (another PID).
+        if self.no_processes:
+            raise FakeNvmlError("Not Supported")
+        me = SimpleNamespace(pid=os.getpid(), usedGpuMemory=300 * 2**20)
+        other = SimpleNamespace(pid=os.getpid() + 1, usedGpuMemory=2**30)
+        return [me, other] if h == 0 else [other]
 
     def nvmlDeviceGetPowerUsage(self, h):
         if self.no_power:

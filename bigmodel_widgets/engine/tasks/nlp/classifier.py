@@ -189,10 +189,9 @@ class BertTextClassifier(TextClassifierBase):
 
     def cls_attention(self, text) -> np.ndarray:
         """Last layer's attention from [CLS] to each kept token, averaged over heads."""
-        enc = self.encode([check_text(text)])
-        att = self.model(enc, training=False, output_attentions=True).attentions[-1].numpy()
-        n = int(enc["attention_mask"][0].sum())
-        return att[0, :, 0, :n].mean(axis=0)
+        from .explain import attention_maps  # every layer and head: one place
+
+        return attention_maps(self, text).weights[-1, :, 0, :].mean(axis=0)
 
     # ---- save / load (atomic: a half-written folder never looks complete) ----------------
     def save(self, path, *, extra_files: dict | None = None) -> Path:

@@ -16,7 +16,15 @@ from ...training import Progress
 from .classifier import BertTextClassifier, TextClassifierBase, check_text
 from .training import evaluate_text_classifier
 
-__all__ = ["MODES", "convert", "TFLiteTextClassifier", "latency_ms", "compression_report"]
+__all__ = [
+    "MODES",
+    "convert",
+    "make_converter",
+    "input_indices",
+    "TFLiteTextClassifier",
+    "latency_ms",
+    "compression_report",
+]
 
 MODES = {
     "fp32": "fp32 (TFLite)",
@@ -31,7 +39,7 @@ def _check_mode(mode: str) -> str:
     return checks.one_of(mode, name="mode", choices=sorted(MODES))
 
 
-def _input_indices(it, max_length: int) -> dict[str, int]:
+def input_indices(it, max_length: int) -> dict[str, int]:
     """Input name -> tensor index; ValueError unless the model takes our three (1, L) inputs."""
     found = {}
     for d in it.get_input_details():
@@ -44,6 +52,9 @@ def _input_indices(it, max_length: int) -> dict[str, int]:
     return found
 
 
+_input_indices = input_indices
+
+
 def _load_blob(path: Path, max_length: int) -> bytes:
     """The bytes of a cached ``.tflite``, refused (ValueError) unless an interpreter runs them."""
     blob = Path(path).read_bytes()
@@ -51,7 +62,12 @@ def _load_blob(path: Path, max_length: int) -> bytes:
     return blob
 
 
-def _convert_now(clf: BertTextClassifier, mode: str) -> bytes:
+def make_converter(clf: BertTextClassifier):
+    """A TFLite converter for ``clf`` at batch 1 and ``clf.max_length``, no optimization set.
+
+    Its inputs are the three (1, L) int32 tensors; a representative dataset yields them as a
+    list in ``tf.nest.flatten`` order of ``{name: array}`` (sorted names).
+    """
     tf = backend.tf()
     spec = {k: tf.TensorSpec([1, clf.max_length], tf.int32, name=k) for k in _INPUTS}
     model = clf.model
@@ -60,9 +76,12 @@ def _convert_now(clf: BertTextClassifier, mode: str) -> bytes:
     def serve(inputs):
         return {"logits": model(inputs, training=False).logits}
 
-    converter = tf.lite.TFLiteConverter.from_concrete_functions(
-        [serve.get_concrete_function()], model
-    )
+    return tf.lite.TFLiteConverter.from_concrete_functions([serve.get_concrete_function()], model)
+
+
+def _convert_now(clf: BertTextClassifier, mode: str) -> bytes:
+    tf = backend.tf()
+    converter = make_converter(clf)
     if mode != "fp32":
         converter.optimizations = [tf.lite.Optimize.DEFAULT]  # weights to int8 (dynamic range)
     if mode == "float16":
