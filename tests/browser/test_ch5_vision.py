@@ -36,7 +36,8 @@ def _kernel_top(page) -> list:
 
 def _shown(page) -> tuple[str, list[str]]:
     source = page.locator(".bmw-source").first.inner_text()
-    rows = page.locator(".bmw-topk-view .bmw-topk-row").all_inner_texts()
+    # the first classifier's bars (the notebook shows more classifiers further down)
+    rows = page.locator(".bmw-topk-view").first.locator(".bmw-topk-row").all_inner_texts()
     return source, rows
 
 
@@ -114,7 +115,8 @@ def test_draw_and_upload_a_digit_and_see_the_prediction(page, lab):
     assert top is not None and len(top) == 3
     # The headline and the bars on screen show the kernel's top-k for the drawing.
     page.wait_for_function(
-        "(want) => Array.from(document.querySelectorAll('.bmw-topk-view .bmw-topk-row'))"
+        "(want) => Array.from(document.querySelector('.bmw-topk-view')"
+        ".querySelectorAll('.bmw-topk-row'))"
         ".map(r => r.innerText.trim().split(/\\s+/)[0]).join(',') === want",
         arg=",".join(str(c) for c, _ in top),
         timeout=30_000,
