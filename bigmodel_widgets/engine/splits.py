@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cache, data
+from . import backend, cache, data
 from .checks import fraction, non_negative_int
 from .training import stratified_split
 
@@ -69,7 +69,9 @@ def _load(path: Path) -> DigitSplit:
 
 
 @functools.lru_cache(maxsize=4)
-def _cached_split(seed: int, test_fraction: float) -> DigitSplit:
+def _cached_split(seed: int, test_fraction: float, folders: tuple[str, ...]) -> DigitSplit:
+    # ``folders`` (the cache folders looked in) is part of the key: a process that switches
+    # BMW_CACHE_DIR (a workshop's `prepare`) must reach that folder, not an older copy.
     def build() -> DigitSplit:
         x, y = data.load_mnist5k()
         train, test = stratified_split(y, (1.0 - test_fraction, test_fraction), seed=seed)
@@ -94,7 +96,8 @@ def mnist5k_split(*, seed: int = 0, test_fraction: float = 0.2) -> DigitSplit:
     """
     seed = non_negative_int(seed, name="seed")
     test_fraction = fraction(test_fraction, name="test_fraction")
-    return _cached_split(seed, test_fraction)
+    folders = (backend.cache_dir(), *map(str, cache.shared_cache_dirs()))
+    return _cached_split(seed, test_fraction, folders)
 
 
 # Forget the in-memory copies (the disk entry stays): for tests and after editing the data.
