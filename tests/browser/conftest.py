@@ -4,6 +4,7 @@ writes outputs into the repository. Failure screenshots go to ``artifacts/`` (ig
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -62,19 +63,23 @@ def _write_settings(settings_dir: Path) -> None:
         path.write_text(json.dumps(content))
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory):
-    if chromium_path() is None:
-        pytest.skip("Debian's chromium is not installed (make setup installs it as root)")
-    base = tmp_path_factory.mktemp("lab")
+@contextlib.contextmanager
+def running_lab(base: Path, *, locale: str | None = None, env_drop: tuple[str, ...] = ()):
+    """JupyterLab on 127.0.0.1 over a copy of notebooks/ under ``base`` (its own settings,
+    ``locale`` e.g. "zh_CN" for a language pack); yields a Lab, stops it on exit."""
     root = base / "notebooks"
     shutil.copytree(ROOT / "notebooks", root)
-    _write_settings(base / "settings")
+    settings = base / "settings"
+    _write_settings(settings)
+    if locale is not None:
+        plugin = settings / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
+        plugin.parent.mkdir(parents=True, exist_ok=True)
+        plugin.write_text(json.dumps({"locale": locale}))
     token, port = secrets.token_hex(16), _free_port()
-    env = dict(
-        os.environ,
+    env = {k: v for k, v in os.environ.items() if k not in env_drop}
+    env.update(
         BMW_QUICK="1",
-        JUPYTERLAB_SETTINGS_DIR=str(base / "settings"),
+        JUPYTERLAB_SETTINGS_DIR=str(settings),
         JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
         JUPYTER_CONFIG_DIR=str(base / "config"),
     )
@@ -100,24 +105,33 @@ def lab(tmp_path_factory):
         cwd=root,
     )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        pytest.fail(f"JupyterLab did not start in 90 s:\n{log.read_text()[-3000:]}")
-    yield Lab(url=url, token=token, root=root, log=log)
-    proc.terminate()
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"JupyterLab exited:\n{log.read_text()[-3000:]}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start in 90 s:\n{log.read_text()[-3000:]}")
+                time.sleep(0.5)
+        yield Lab(url=url, token=token, root=root, log=log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    if chromium_path() is None:
+        pytest.skip("Debian's chromium is not installed (make setup installs it as root)")
+    with running_lab(tmp_path_factory.mktemp("lab")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

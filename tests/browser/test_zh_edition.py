@@ -5,75 +5,21 @@ code cells are the English ones, byte for byte."""
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 
 from tests.browser._lab import open_notebook, press_slider, run_all_cells
-from tests.browser.conftest import ROOT, Lab, _free_port, _write_settings
+from tests.browser.conftest import running_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 
 
 @pytest.fixture(scope="module")
 def lab_zh(tmp_path_factory, browser):
-    import shutil
-
-    base = tmp_path_factory.mktemp("lab-zh")
-    root = base / "notebooks"
-    shutil.copytree(ROOT / "notebooks", root)
-    settings = base / "settings"
-    _write_settings(settings)
-    locale = settings / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
-    locale.parent.mkdir(parents=True, exist_ok=True)
-    locale.write_text(json.dumps({"locale": "zh_CN"}))
-    token, port = secrets.token_hex(16), _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "BMW_LANGUAGE"}  # the Lab decides
-    env.update(
-        BMW_QUICK="1",
-        JUPYTERLAB_SETTINGS_DIR=str(settings),
-        JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
-        JUPYTER_CONFIG_DIR=str(base / "config"),
-    )
-    log = base / "lab.log"
-    args = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        "--expose-app-in-browser",
-        "--LabApp.news_url=",
-        "--LabApp.extension_manager=readonly",
-    ] + (["--allow-root"] if os.geteuid() == 0 else [])
-    proc = subprocess.Popen(args, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=root)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start:\n{log.read_text()[-3000:]}")
-                time.sleep(0.5)
-        yield Lab(url=url, token=token, root=root, log=log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    # BMW_LANGUAGE is dropped so that the kernel follows the Lab's language, as a student's does
+    with running_lab(
+        tmp_path_factory.mktemp("lab-zh"), locale="zh_CN", env_drop=("BMW_LANGUAGE",)
+    ) as running:
+        yield running
 
 
 @pytest.fixture
