@@ -12,6 +12,7 @@ Engine messages (argument checks, image errors) are translated when they are rai
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -42,8 +43,20 @@ def _lab_locale() -> str | None:
     if not where:
         config = os.environ.get("JUPYTER_CONFIG_DIR") or str(Path.home() / ".jupyter")
         where = str(Path(config) / "lab" / "user-settings")
+    path = Path(where) / _SETTINGS
     try:
-        text = (Path(where) / _SETTINGS).read_text(encoding="utf-8")
+        st = path.stat()
+    except OSError:
+        return None
+    return _locale_in(str(path), st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _locale_in(path: str, mtime_ns: int, size: int) -> str | None:
+    # t() runs for every label and message: read the settings file once per version of it
+    # (mtime and size are the key), not on every call.
+    try:
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     m = re.search(r'"locale"\s*:\s*"([^"]+)"', text)
