@@ -15,18 +15,35 @@ import bigmodel_widgets as bmw
 from bigmodel_widgets.engine import checks, i18n, images
 
 PKG = Path(bmw.__file__).resolve().parent
-# The files whose user-visible strings go through t() this round.
-TRANSLATED = [
+# The engine files whose user-visible strings go through t().
+ENGINE_TRANSLATED = [
     "engine/checks.py",
     "engine/images.py",
     "engine/exercises/_registry.py",
     "engine/exercises/_cells.py",
-    "widgets/_base.py",
-    "widgets/progress.py",
-    "widgets/model_size.py",
-    "widgets/context_explorer.py",
-    "widgets/augmentation_preview.py",
 ]
+# Widget files not translated yet (issue 17): every other widget file is checked. Remove a file
+# from this list when its strings go through t(); the list must end empty.
+NOT_YET = [
+    "widgets/_compression_bert.py",
+    "widgets/_compression_views.py",
+    "widgets/_explain_view.py",
+    "widgets/_microphone.py",
+    "widgets/_render.py",
+    "widgets/_speech_string.py",
+    "widgets/_vision_view.py",
+    "widgets/attention_view.py",
+    "widgets/compression_explorer.py",
+    "widgets/device_dashboard.py",
+    "widgets/image_classifier.py",
+    "widgets/pipeline_lab.py",
+    "widgets/speech_explorer.py",
+    "widgets/text_classifier.py",
+]
+WIDGETS = sorted(
+    str(p.relative_to(PKG)) for p in (PKG / "widgets").glob("*.py") if p.name != "__init__.py"
+)
+TRANSLATED = ENGINE_TRANSLATED + [w for w in WIDGETS if w not in NOT_YET]
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,13 @@
 """The language of every user-visible string: ``set_language("zh")``, a catalog, ``t(key)``.
 
-One catalog per language (``en.py``, ``zh.py``: key -> text, with ``str.format`` fields); a test
-holds that every key exists in both. ``t("key", name=...)`` looks a key up in the active language
-and fills its fields. The active language is, in order: what :func:`set_language` set; the
-``BMW_LANGUAGE`` environment variable; JupyterLab's own display language (its language-pack
-setting, read from the user-settings folder, a cheap file read); else English.
+One catalog per language: the core (``en.py``, ``zh.py``: key -> text, with ``str.format``
+fields) plus one ``msg_<area>.py`` per area of the workbench, each with an ``EN`` and a ``ZH``
+table side by side (so a translator sees both; found by name, a key defined twice is an error at
+import). A test holds that every key exists in both languages. ``t("key", name=...)`` looks
+a key up in the active language and fills its fields. The active language is, in order: what
+:func:`set_language` set; the ``BMW_LANGUAGE`` environment variable; JupyterLab's own display
+language (its language-pack setting, read from the user-settings folder, a cheap file read);
+else English.
 
 Widgets read their labels when they are built, so call ``set_language`` before building one.
 Engine messages (argument checks, image errors) are translated when they are raised.
@@ -13,7 +16,9 @@ Engine messages (argument checks, image errors) are translated when they are rai
 from __future__ import annotations
 
 import functools
+import importlib
 import os
+import pkgutil
 import re
 from pathlib import Path
 
@@ -22,7 +27,24 @@ from . import en, zh
 __all__ = ["LANGUAGES", "set_language", "get_language", "detect_language", "t", "catalog"]
 
 LANGUAGES = ("en", "zh")
-_CATALOGS = {"en": en.MESSAGES, "zh": zh.MESSAGES}
+
+
+def _merged() -> dict[str, dict[str, str]]:
+    catalogs = {"en": dict(en.MESSAGES), "zh": dict(zh.MESSAGES)}
+    areas = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("msg_"))
+    for name in areas:
+        module = importlib.import_module(f"{__name__}.{name}")
+        for language, table in (("en", module.EN), ("zh", module.ZH)):
+            twice = set(table) & set(catalogs[language])
+            if twice:
+                raise RuntimeError(
+                    f"i18n/{name}.py defines keys defined elsewhere: {sorted(twice)}"
+                )
+            catalogs[language].update(table)
+    return catalogs
+
+
+_CATALOGS = _merged()
 _ALIASES = {"zh-cn": "zh", "zh_cn": "zh", "zh-hans": "zh", "chinese": "zh", "english": "en"}
 _chosen: str | None = None  # what set_language() chose; None: detect
 _SETTINGS = Path("@jupyterlab", "translation-extension", "plugin.jupyterlab-settings")
