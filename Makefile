@@ -38,7 +38,8 @@ $(PROXY): deploy/proxy/package.json deploy/proxy/package-lock.json
 
 hub-proxy: chromium $(PROXY)
 
-setup: $(STAMP) chromium hub-proxy
+# System packages first: matplotlib's font list is built on first use and must see the CJK font.
+setup: chromium $(STAMP) hub-proxy
 
 lab: setup
 	@echo "JupyterLab on http://127.0.0.1:$(PORT)/lab — the URL with its token is printed below."

@@ -176,6 +176,11 @@ _MODULES = {
 # Old public name -> its new public name, kept working for one release (CHANGELOG.md lists them).
 # Using one warns once with a DeprecationWarning naming the new name.
 _ALIASES: dict[str, str] = {}
+# Public names on their way out: each use warns with a DeprecationWarning naming what replaces it.
+_DEPRECATED: dict[str, str] = {
+    "nlp_exercises": 'bmw.exercises.check("ch4.window_spans", ...) and the other ch4.* '
+    "exercises (bmw.exercises.list(chapter=4))",
+}
 
 __all__ = sorted(_LAZY) + ["__version__"]
 
@@ -194,6 +199,13 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'bigmodel_widgets' has no attribute {name!r}")
     module = importlib.import_module(_LAZY[name])
     value = module if name in _MODULES else getattr(module, name)
+    if name in _DEPRECATED:  # not cached: every use warns
+        warnings.warn(
+            f"bigmodel_widgets.{name} is deprecated; use {_DEPRECATED[name]}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return value
     globals()[name] = value
     return value
 

@@ -14,6 +14,7 @@ twice. Outputs stay cleared.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -92,6 +93,27 @@ MOVES = [
         'print(bmw.exercises.check("ch6.segment_count", my_count, inputs={"frames": '
         "short.frames}))",
     ),
+    # the explanation sections' checkers (engine/explain/exercises.py) -> the registry
+    (
+        4,
+        "print(bmw.explain.exercises.check_top_token(answer_token, classifier=clf, text=text))",
+        'inputs_token = {"classifier": clf, "text": text}\n'
+        'print(bmw.exercises.check("ch4.top_token", answer_token, inputs=inputs_token))',
+    ),
+    (
+        5,
+        "print(bmw.explain.exercises.check_deletion_winner(answer_explain, model=best.model, "
+        "image=x))",
+        'inputs_explain = {"model": best.model, "image": x}\n'
+        'print(bmw.exercises.check("ch5.deletion_winner", answer_explain, inputs=inputs_explain))',
+    ),
+    (
+        6,
+        "print(bmw.explain.exercises.check_top_frame(answer_frame, recognizer=strong, "
+        "seq=split.x_test[5]))",
+        'inputs_frame = {"recognizer": strong, "seq": split.x_test[5]}\n'
+        'print(bmw.exercises.check("ch6.top_frame", answer_frame, inputs=inputs_frame))',
+    ),
 ]
 # The old end-of-notebook list whose questions are now generated cells (replaced by the intro).
 OLD_LISTS = {0: "1. How many parameters does a 48-layer, 1,600-wide GPT-2"}
@@ -105,11 +127,16 @@ def _section(source: str) -> str:
 
 def _cell(d: dict):
     make = nbformat.v4.new_code_cell if d["cell_type"] == "code" else nbformat.v4.new_markdown_cell
-    return make(d["source"], metadata=d["metadata"])
+    cell = make(d["source"], metadata=d["metadata"])
+    # a stable id from the exercise's id: regenerating leaves an unchanged notebook unchanged
+    tag = re.sub(r"[^A-Za-z0-9_-]", "-", str(d["metadata"][_cells.MARK]["exercise"]))
+    cell.id = f"ex-{tag}-{'code' if d['cell_type'] == 'code' else 'md'}"
+    return cell
 
 
 def _generated(cell) -> bool:
-    return _cells.MARK in cell.get("metadata", {})
+    # only the exercise cells: other cells carry bmw metadata too (e.g. bmw.source_text)
+    return "exercise" in cell.get("metadata", {}).get(_cells.MARK, {})
 
 
 def update(chapter: int, path: Path, language: str = "en") -> str:
@@ -127,7 +154,8 @@ def update(chapter: int, path: Path, language: str = "en") -> str:
     asked = tuple(e.id for e in exercises(chapter=chapter) if f'exercises.check("{e.id}"' in code)
     sections = [c for c in nb.cells if c.cell_type == "markdown" and _section(c.source)]
     last = sections[-1] if sections else None
-    in_exercises = last is not None and _section(last.source) == "## Exercises"
+    # the notebook's own "## Exercises" heading, as the English or the Chinese edition spells it
+    in_exercises = last is not None and _section(last.source) in ("## Exercises", "## 练习")
     old_list = OLD_LISTS.get(chapter, "\0")
     if in_exercises and old_list in last.source:
         nb.cells.remove(last)  # its questions are generated below, with checkers

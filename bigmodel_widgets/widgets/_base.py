@@ -52,7 +52,7 @@ class CompositeWidget(w.VBox):
             yield
             self.errors.clear()
         except (ValueError, TypeError) as exc:
-            self.errors.show(f"{what}: {exc}" if what else str(exc))
+            self.errors.show(t("err.what", what=what, message=exc) if what else str(exc))
         except Exception as exc:  # shown, never swallowed silently: the traceback is in the message
             tail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             self.errors.show(t("err.failed", what=what, tail=tail) if what else tail)

@@ -11,7 +11,8 @@ import html
 import ipywidgets as w
 
 from ..engine import compression as comp
-from ._compression_views import error_bars, short_name, size_text
+from ..engine.i18n import t
+from ._compression_views import display_label, error_bars, short_name, size_text
 
 __all__ = ["BertControls"]
 
@@ -29,25 +30,27 @@ class BertControls(w.VBox):
         self.keep: tuple[str, ...] = ()
         self._on_change, self._on_compute = on_change, on_compute
         self.mode = w.ToggleButtons(
-            options=list(comp.BERT_MODES),
+            options=[(display_label(m), m) for m in comp.BERT_MODES],
             value="fp32",
-            description="BERT variant",
+            description=t("comp.bert_variant"),
             style={"button_width": "100px", "description_width": "150px"},
         )
-        self.layer = w.Dropdown(options=[], description="layer", layout=w.Layout(width="420px"))
+        self.layer = w.Dropdown(
+            options=[], description=t("comp.layer"), layout=w.Layout(width="420px")
+        )
         self.keep_button = w.Button(
-            description="keep this layer float", icon="lock", layout=w.Layout(width="200px")
+            description=t("comp.keep_float"), icon="lock", layout=w.Layout(width="200px")
         )
         self.keep_button.add_class("bmw-keep-float")
         self.errors_button = w.Button(
-            description="measure int8 error per layer",
+            description=t("comp.measure_errors"),
             icon="bar-chart",
             layout=w.Layout(width="240px"),
         )
         self.errors_view = w.HTML()
         self.children = [
             self.mode,
-            w.HTML("<b>int8 layers</b>: keep the worst ones in float (int8_selective)"),
+            w.HTML(t("comp.int8_layers")),
             self.layer,
             w.HBox([self.keep_button, self.errors_button]),
         ]
@@ -69,12 +72,19 @@ class BertControls(w.VBox):
     def refresh_errors(self) -> None:
         rows = self.sweep.cached_layer_errors()
         if rows is None:
-            self.errors_view.value = "<i>int8 error per layer: not measured yet</i>"
+            self.errors_view.value = f"<i>{t('comp.errors_not_measured')}</i>"
             self.layer.options = []
             return
         current = self.layer.value
         options = [
-            (f"{short_name(r['tensor'])}  ({r['error_steps']:.1f} steps)", r["tensor"])
+            (
+                t(
+                    "comp.layer_option",
+                    name=short_name(r["tensor"]),
+                    steps=f"{r['error_steps']:.1f}",
+                ),
+                r["tensor"],
+            )
             for r in rows[:40]
         ]
         if [v for _, v in options] != [v for _, v in self.layer.options]:
@@ -86,7 +96,7 @@ class BertControls(w.VBox):
     def keep_float(self) -> None:
         """Keep ``layer.value`` in float: a new int8_selective point, computed and plotted."""
         if not self.layer.value:
-            raise ValueError("measure the int8 error per layer first, then pick a layer")
+            raise ValueError(t("comp.measure_first"))
         self.keep = tuple(sorted(set(self.keep) | {self.layer.value}))
         self.mode.value = "int8_selective"  # redraws the summary (not computed yet)
         self._on_compute(None)
@@ -95,15 +105,21 @@ class BertControls(w.VBox):
     def summary(self, r: dict | None) -> str:
         if r is None:
             return (
-                "<div class='bmw-compression-size' data-gzip=''><b>not computed yet</b>: press "
-                "<i>compute this point</i> (MiniLM conversions take a minute)</div>"
+                "<div class='bmw-compression-size' data-gzip=''>"
+                f"{t('comp.bert_not_computed')}</div>"
             )
         return (
-            f"<div style='font-size:1.25em'><b>BERT {html.escape(r['label'])}</b></div>"
-            f"<div class='bmw-compression-size' data-gzip='{r['gzip_bytes']}'>size (gzip): "
-            f"<b>{size_text(r['gzip_bytes'])}</b> &nbsp; <b>{r['ratio']:.2f}x</b> smaller than "
-            "fp32 TFLite</div>"
-            f"<div>accuracy on {r['n_test']} held-out snippets (interpreter): "
-            f"<b>{100 * r['accuracy']:.2f} %</b> ({-r['acc_drop_pts']:+.2f} pts)</div>"
-            f"<div>latency, batch 1: <b>{r['latency_ms']:.2f} ms</b></div>"
+            f"<div style='font-size:1.25em'><b>BERT {html.escape(display_label(r['label']))}</b>"
+            f"</div><div class='bmw-compression-size' data-gzip='{r['gzip_bytes']}'>"
+            + t("comp.bert_size_line", size=size_text(r["gzip_bytes"]), ratio=f"{r['ratio']:.2f}")
+            + "</div><div>"
+            + t(
+                "comp.bert_accuracy_line",
+                n=r["n_test"],
+                accuracy=f"{100 * r['accuracy']:.2f}",
+                drop=t("comp.pts", value=f"{-r['acc_drop_pts']:+.2f}"),
+            )
+            + "</div><div>"
+            + t("comp.latency_ms_line", ms=f"{r['latency_ms']:.2f}")
+            + "</div>"
         )

@@ -6,8 +6,10 @@ Formatting only: every number drawn is a field of an engine record or row.
 from __future__ import annotations
 
 import html
+import re
 
 from ..engine import compression as comp
+from ..engine.i18n import t
 from ._html import bar_rows, table
 
 __all__ = [
@@ -18,9 +20,25 @@ __all__ = [
     "diff_html",
     "short_name",
     "histogram_svg",
+    "display_label",
 ]
 
 _W, _H, _PAD = 460, 260, 44  # plot size and margin in SVG pixels
+_LABEL_WORDS = ("baseline", "dynamic", "none")  # comp.label.<word>: the rest are names
+_KEPT = re.compile(r"int8, (\d+) kept float")  # compression.BertPoint's label
+
+
+def display_label(label: str) -> str:
+    """An engine label (``prune50+dynamic``, ``baseline``, ``int8, 2 kept float``) in the
+    active language; the label itself (records, caches, tests) stays as the engine made it."""
+    kept = _KEPT.fullmatch(label)
+    if kept:
+        return t("comp.kept_float", n=int(kept.group(1)))
+    return "+".join(t(f"comp.label.{p}") if p in _LABEL_WORDS else p for p in label.split("+"))
+
+
+def _pts(value: float, fmt: str = "+.2f") -> str:
+    return t("comp.pts", value=format(value, fmt))
 
 
 def size_text(nbytes: float) -> str:
@@ -41,7 +59,7 @@ def short_name(tensor: str, width: int = 46) -> str:
 def pareto_svg(recs: list[dict], *, selected: dict | None = None, best: dict | None = None) -> str:
     """Size (gzip) against accuracy for every record, with the Pareto front and marks."""
     if not recs:
-        return "<i>no points computed yet</i>"
+        return f"<i>{t('comp.no_points')}</i>"
     mb = max(r["gzip_bytes"] for r in recs) >= 10 * 1024 * 1024
     unit, div = ("MB", 1024 * 1024) if mb else ("KB", 1024)
     xs = [r["gzip_bytes"] / div for r in recs]
@@ -59,7 +77,10 @@ def pareto_svg(recs: list[dict], *, selected: dict | None = None, best: dict | N
         '<circle class="bmw-point" cx="{:.1f}" cy="{:.1f}" r="4" fill="#9aa5b1">'
         "<title>{}</title></circle>".format(
             *px(r),
-            html.escape(f"{r['label']}: {size_text(r['gzip_bytes'])}, {100 * r['accuracy']:.1f} %"),
+            html.escape(
+                f"{display_label(r['label'])}: {size_text(r['gzip_bytes'])}, "
+                f"{100 * r['accuracy']:.1f} %"
+            ),
         )
         for r in recs
     )
@@ -73,19 +94,23 @@ def pareto_svg(recs: list[dict], *, selected: dict | None = None, best: dict | N
     axes = (
         f'<line x1="{_PAD}" y1="{_H - _PAD + 10}" x2="{_W}" y2="{_H - _PAD + 10}" stroke="#444"/>'
         f'<line x1="{_PAD}" y1="0" x2="{_PAD}" y2="{_H - _PAD + 10}" stroke="#444"/>'
-        f'<text x="{_W / 2}" y="{_H - 4}" font-size="11" text-anchor="middle">size, gzip {unit} '
-        f"(0 to {x1:,.0f})</text>"
+        f'<text x="{_W / 2}" y="{_H - 4}" font-size="11" text-anchor="middle">'
+        + t("comp.axis_size", unit=unit, high=f"{x1:,.0f}")
+        + "</text>"
         f'<text x="10" y="{_H / 2}" font-size="11" transform="rotate(-90 10 {_H / 2})" '
-        f'text-anchor="middle">accuracy % ({y0:.1f} to {y1:.1f})</text>'
+        'text-anchor="middle">'
+        + t("comp.axis_accuracy", low=f"{y0:.1f}", high=f"{y1:.1f}")
+        + "</text>"
     )
     return (
         f'<svg class="bmw-pareto" data-points="{len(recs)}" width="{_W}" height="{_H}" '
         f'style="background:#fafafa">{axes}'
         f'<polyline points="{front}" fill="none" stroke="#f28e2b" stroke-width="2"/>{dots}{marks}'
         "</svg>"
-        '<div style="font-size:0.85em"><span style="color:#f28e2b">&#9473;</span> Pareto front '
-        '<span style="color:#d62728">&#9679;</span> selected '
-        '<span style="color:#2e7d32">&#9711;</span> smallest within tolerance</div>'
+        f'<div style="font-size:0.85em"><span style="color:#f28e2b">&#9473;</span> '
+        f"{t('comp.legend_front')} "
+        f'<span style="color:#d62728">&#9679;</span> {t("comp.legend_selected")} '
+        f'<span style="color:#2e7d32">&#9711;</span> {t("comp.legend_best")}</div>'
     )
 
 
@@ -94,10 +119,11 @@ def sensitivity_bars(rows: list[dict]) -> str:
     if not rows:
         return ""
     peak = max(max(r["drop_pts"] for r in rows), 1e-9)
-    bars = [(r["layer"], max(r["drop_pts"], 0.0) / peak, f"{r['drop_pts']:+.2f} pts") for r in rows]
-    return (
-        f"<b>sensitivity</b>: accuracy drop with only this layer {html.escape(rows[0]['method'])}"
-        + bar_rows(bars, width_px=160, label_width="9em", css_class="bmw-sensitivity")
+    bars = [(r["layer"], max(r["drop_pts"], 0.0) / peak, _pts(r["drop_pts"])) for r in rows]
+    method = rows[0]["method"]
+    how = t("comp.damaged.prune") if method == "prune" else html.escape(method)
+    return t("comp.sensitivity_head", method=how) + bar_rows(
+        bars, width_px=160, label_width="9em", css_class="bmw-sensitivity"
     )
 
 
@@ -109,41 +135,50 @@ def error_bars(rows: list[dict], *, kept: tuple = (), top: int = 12) -> str:
     peak = max(max(r["error_steps"] for r in shown), 1e-9)
     bars = [
         (
-            short_name(r["tensor"]) + (" (float)" if r["tensor"] in kept else ""),
+            short_name(r["tensor"]) + (t("comp.float_tag") if r["tensor"] in kept else ""),
             r["error_steps"] / peak,
-            f"{r['error_steps']:.2f} steps ({r['op']})",
+            t("comp.steps", steps=f"{r['error_steps']:.2f}", op=r["op"]),
         )
         for r in shown
     ]
-    return (
-        f"<b>int8 error per layer</b> (rmse / scale, worst {len(shown)} of {len(rows)})"
-        + bar_rows(bars, width_px=140, label_width="24em", css_class="bmw-qerror")
+    return t("comp.error_head", shown=len(shown), total=len(rows)) + bar_rows(
+        bars, width_px=140, label_width="24em", css_class="bmw-qerror"
     )
 
 
 def diff_html(diff: dict, *, before: str, after: str) -> str:
     """The op and tensor diff (``compression.tflite_diff``) as two small tables."""
-    ops = [(op, a, b) for op, (a, b) in diff["ops"].items()] or [("(no op count changed)", "", "")]
+    ops = [(op, a, b) for op, (a, b) in diff["ops"].items()] or [(t("comp.no_op_change"), "", "")]
     weights = [
         (dtype, size_text(a) if a else "0", size_text(b) if b else "0")
         for dtype, (a, b) in diff["weight_bytes"].items()
     ]
     largest = [
         (
-            short_name(t["name"], 36),
-            "x".join(map(str, t["shape"])),
-            t["before_dtype"] or "?",
-            t["dtype"],
+            short_name(x["name"], 36),
+            "x".join(map(str, x["shape"])),
+            x["before_dtype"] or "?",
+            x["dtype"],
         )
-        for t in diff["largest"][:6]
+        for x in diff["largest"][:6]
     ]
     b, a = html.escape(before), html.escape(after)
     return (
-        f'<div class="bmw-opdiff"><b>what changed inside</b> ({b} → {a}; file '
-        f"{size_text(diff['file_bytes'][0])} → {size_text(diff['file_bytes'][1])})"
-        + table(ops, header=("op", b, a), css_class="bmw-opdiff-ops")
-        + table(weights, header=("weights dtype", b, a), css_class="bmw-opdiff-weights")
-        + table(largest, header=("largest tensors", "shape", b, a), css_class="bmw-opdiff-tensors")
+        '<div class="bmw-opdiff">'
+        + t(
+            "comp.diff_head",
+            before=b,
+            after=a,
+            size_before=size_text(diff["file_bytes"][0]),
+            size_after=size_text(diff["file_bytes"][1]),
+        )
+        + table(ops, header=(t("comp.col_op"), b, a), css_class="bmw-opdiff-ops")
+        + table(weights, header=(t("comp.col_dtype"), b, a), css_class="bmw-opdiff-weights")
+        + table(
+            largest,
+            header=(t("comp.col_largest"), t("comp.col_shape"), b, a),
+            css_class="bmw-opdiff-tensors",
+        )
         + "</div>"
     )
 
@@ -163,8 +198,12 @@ def histogram_svg(base: dict, r: dict, *, width: int = 300, height: int = 110) -
         )
 
     return (
-        f"<b>kernel weights</b> (grey: fp32 base, blue: {html.escape(r['label'])}; "
-        f"{r['histogram']['zeros']:,} zeros)<br><svg width='{width}' height='{height}'>"
+        t(
+            "comp.histogram_head",
+            label=html.escape(display_label(r["label"])),
+            zeros=f"{r['histogram']['zeros']:,}",
+        )
+        + f"<br><svg width='{width}' height='{height}'>"
         f"{bars(base['histogram']['counts'], '#888', 0.5)}"
         f"{bars(r['histogram']['counts'], '#4e79a7', 0.7)}</svg>"
     )
@@ -173,17 +212,22 @@ def histogram_svg(base: dict, r: dict, *, width: int = 300, height: int = 110) -
 def cnn_summary(r: dict | None) -> str:
     """The selected CNN point: size, ratio, accuracy and latency (or "not computed yet")."""
     if r is None:
-        return (
-            "<div class='bmw-compression-size' data-gzip=''>"
-            "<b>not computed yet</b>: press <i>compute this point</i> "
-            "(or run the whole sweep)</div>"
-        )
+        return f"<div class='bmw-compression-size' data-gzip=''>{t('comp.not_computed')}</div>"
     return (
-        f"<div style='font-size:1.25em'><b>{html.escape(r['label'])}</b></div>"
-        f"<div class='bmw-compression-size' data-gzip='{r['gzip_bytes']}'>size (gzip): "
-        f"<b>{size_text(r['gzip_bytes'])}</b> &nbsp; <b>{r['ratio']:.2f}x</b> smaller than fp32</div>"
-        f"<div>accuracy (in the interpreter): <b>{100 * r['accuracy']:.2f} %</b> "
-        f"({-r['acc_drop_pts']:+.2f} pts)</div>"
-        f"<div>latency, batch 1: <b>{r['latency_us']:.1f} µs</b> &nbsp; .tflite "
-        f"{size_text(r['raw_bytes'])} before gzip</div>"
+        f"<div style='font-size:1.25em'><b>{html.escape(display_label(r['label']))}</b></div>"
+        f"<div class='bmw-compression-size' data-gzip='{r['gzip_bytes']}'>"
+        + t("comp.size_line", size=size_text(r["gzip_bytes"]), ratio=f"{r['ratio']:.2f}")
+        + "</div><div>"
+        + t(
+            "comp.accuracy_line",
+            accuracy=f"{100 * r['accuracy']:.2f}",
+            drop=_pts(-r["acc_drop_pts"]),
+        )
+        + "</div><div>"
+        + t(
+            "comp.latency_line",
+            latency=f"{r['latency_us']:.1f} µs",
+            raw=size_text(r["raw_bytes"]),
+        )
+        + "</div>"
     )

@@ -8,17 +8,37 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine.i18n import t
 from ._html import escape
 from ._render import as_rgb_uint8
 
-__all__ = ["EXPLAIN_CHOICES", "heat_overlay", "frame_saliency", "attention_grid"]
+__all__ = [
+    "EXPLAIN_CHOICES",
+    "explain_options",
+    "method_name",
+    "heat_overlay",
+    "frame_saliency",
+    "attention_grid",
+]
 
-# ImageClassifier's "explain" choice -> the engine method (None: no explanation)
+# ImageClassifier's "explain" choice -> the engine method (None: no explanation); the
+# dropdown shows explain.choice.<method> (explain_options()), its values stay these names
 EXPLAIN_CHOICES = {
     "none": None,
     "Grad-CAM": "grad-cam",
     "integrated gradients": "integrated gradients",
 }
+_CHOICE_KEYS = {"none": "none", "Grad-CAM": "gradcam", "integrated gradients": "ig"}
+
+
+def explain_options() -> list[tuple[str, str]]:
+    """The "explain" dropdown's (label, value) pairs in the active language."""
+    return [(t(f"explain.choice.{_CHOICE_KEYS[c]}"), c) for c in EXPLAIN_CHOICES]
+
+
+def method_name(method: str) -> str:
+    """An engine method ("grad-cam", "integrated gradients") as the reader sees it."""
+    return t("explain.choice.ig") if method == "integrated gradients" else method
 
 
 def _unit(values: np.ndarray) -> np.ndarray:
@@ -79,9 +99,13 @@ def attention_grid(tokens, matrix: np.ndarray, *, layer: int, head: str) -> str:
     return (
         f'<div class="bmw-attention" data-layer="{layer}" data-head="{escape(head)}" '
         f'data-checksum="{checksum:.6f}">'
-        f"<small>layer {layer}, head {escape(head)}: row = a token, shade = how much it attends "
-        f'to each column</small><table style="border-collapse:collapse">{"".join(cells)}</table></div>'
+        f"<small>{t('attn.grid_caption', layer=layer, head=escape(_head_name(head)))}</small>"
+        f'<table style="border-collapse:collapse">{"".join(cells)}</table></div>'
     )
+
+
+def _head_name(head: str) -> str:
+    return t("attn.mean") if head == "mean" else head
 
 
 def saliency_widgets():
@@ -90,7 +114,7 @@ def saliency_widgets():
 
     box = w.Checkbox(
         value=False,
-        description="explain (integrated gradients over frames)",
+        description=t("explain.saliency_box"),
         layout=w.Layout(width="420px"),
     )
     image = w.Image(format="png", layout=w.Layout(max_width="520px"))
@@ -103,9 +127,12 @@ def saliency_caption(exp) -> str:
     """Which frames matter, and whether the attributions add up (completeness)."""
     top = ", ".join(str(i) for i in exp.top(3))
     c = exp.completeness
-    return (
-        f'<div data-top-frame="{exp.top(1)[0]}"><small>red = |attribution| per frame and '
-        f"coefficient for digit {exp.target}; most attributed frames: {top}; attributions sum "
-        f"to {c['sum']:.3f}, the output changed by {c['delta']:.3f} "
-        f"(completeness error {c['error']:.1%})</small></div>"
+    caption = t(
+        "explain.saliency_caption",
+        digit=exp.target,
+        top=top,
+        sum=f"{c['sum']:.3f}",
+        delta=f"{c['delta']:.3f}",
+        error=f"{c['error']:.1%}",
     )
+    return f'<div data-top-frame="{exp.top(1)[0]}"><small>{caption}</small></div>'

@@ -14,20 +14,28 @@ import numpy as np
 import traitlets
 from ipywidgets.widgets.trait_types import bytes_serialization
 
+from ..engine.i18n import t
+
 __all__ = ["Microphone"]
 
+_BROWSER_TEXTS = (
+    "record",
+    "recording",
+    "recorded",
+    "denied",
+    "not_found",
+    "busy",
+    "overconstrained",
+    "no_media",
+    "could_not_start",
+)
+
 _ESM = r"""
-const REASONS = {
-  NotAllowedError: "microphone access was denied: allow the microphone for this page " +
-    "(the icon in the address bar) and press record again",
-  SecurityError: "microphone access was denied: allow the microphone for this page " +
-    "(the icon in the address bar) and press record again",
-  NotFoundError: "no microphone found: plug one in (or pick one in the system settings) " +
-    "and press record again",
-  NotReadableError: "the microphone is busy or failed to start (another program may hold it)",
-  OverconstrainedError: "no microphone matches the requested settings",
-};
+// The texts come from the kernel (``texts``), in the language chosen there.
+const REASONS = {NotAllowedError: "denied", SecurityError: "denied", NotFoundError: "not_found",
+  NotReadableError: "busy", OverconstrainedError: "overconstrained"};
 function render({ model, el }) {
+  const say = (key) => (model.get("texts") || {})[key] || key;
   const box = document.createElement("div");
   box.className = "bmw-microphone";
   const button = document.createElement("button");
@@ -38,7 +46,7 @@ function render({ model, el }) {
   box.append(button, status);
   el.appendChild(box);
   const label = () => {
-    button.textContent = "\u25CF record " + model.get("seconds") + " s";
+    button.textContent = "\u25CF " + say("record").replace("{seconds}", model.get("seconds"));
     const state = model.get("state");
     button.disabled = state === "recording";
     box.dataset.state = state;
@@ -50,8 +58,7 @@ function render({ model, el }) {
   async function record() {
     const md = navigator.mediaDevices;
     if (!md || !md.getUserMedia) {
-      fail("this page cannot use a microphone: the browser offers none here " +
-           "(it needs https or localhost)");
+      fail(say("no_media"));
       return;
     }
     let stream;
@@ -59,10 +66,11 @@ function render({ model, el }) {
       stream = await md.getUserMedia({audio: {echoCancellation: false,
         noiseSuppression: false, autoGainControl: false, channelCount: 1}});
     } catch (err) {
-      fail(REASONS[err && err.name] || ("the microphone could not start: " + err));
+      const reason = REASONS[err && err.name];
+      fail(reason ? say(reason) : say("could_not_start") + err);
       return;
     }
-    model.set("state", "recording"); model.set("message", "recording\u2026");
+    model.set("state", "recording"); model.set("message", say("recording"));
     model.save_changes();
     const ctx = new AudioContext();
     await ctx.resume();
@@ -90,7 +98,8 @@ function render({ model, el }) {
     model.set("rate", rate);
     model.set("audio", new DataView(all.buffer));
     model.set("state", "done");
-    model.set("message", "recorded " + (want / rate).toFixed(1) + " s at " + rate + " Hz");
+    model.set("message", say("recorded").replace("{seconds}", (want / rate).toFixed(1))
+      .replace("{rate}", rate));
     model.set("takes", model.get("takes") + 1);
     model.save_changes();
   }
@@ -119,17 +128,19 @@ class Microphone(anywidget.AnyWidget):
     rate = traitlets.Int(0).tag(sync=True)
     audio = traitlets.Bytes(b"").tag(sync=True, **bytes_serialization)  # a DataView arrives
     takes = traitlets.Int(0).tag(sync=True)
+    texts = traitlets.Dict({}).tag(sync=True)  # what the browser shows, in the build's language
 
     @traitlets.validate("seconds")
     def _check_seconds(self, proposal):
         value = proposal["value"]
         if not 0.25 <= value <= 30:
-            raise traitlets.TraitError(f"seconds must lie in [0.25, 30], got {value}")
+            raise traitlets.TraitError(t("mic.seconds_range", value=value))
         return value
 
     def __init__(self, *, seconds: float = 2.0) -> None:
         """``seconds``: how long each take records (0.25 to 30)."""
         super().__init__(seconds=float(seconds))
+        self.texts = {key: t(f"mic.{key}") for key in _BROWSER_TEXTS}
         self._on_take: list[Callable] = []
         self._on_error: list[Callable] = []
         self.observe(self._took, names="takes")

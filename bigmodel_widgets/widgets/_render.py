@@ -6,9 +6,60 @@ JPEG, not PNG, for previews: a 768x768 grid encodes in about 2.4 ms as JPEG and 
 
 from __future__ import annotations
 
+import io
+from contextlib import contextmanager
+
 import numpy as np
 
-__all__ = ["as_rgb_uint8", "fit_tile", "tile_grid", "draw_overlay", "encode_jpeg", "encode_png"]
+from ..engine.i18n import catalog, get_language, t
+
+__all__ = [
+    "as_rgb_uint8",
+    "fit_tile",
+    "tile_grid",
+    "draw_overlay",
+    "encode_jpeg",
+    "encode_png",
+    "plot_text",
+    "figure_png",
+]
+
+# Fonts with Chinese glyphs matplotlib may find; without one, a plot keeps English text
+# (Chinese would show as empty boxes) while the labels and tables around it are translated.
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",  # Debian's fonts-wqy-microhei, which make setup installs
+    "Droid Sans Fallback",
+    "Source Han Sans SC",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+)
+
+
+@contextmanager
+def plot_text():
+    """``with plot_text() as text:`` draw a matplotlib figure whose texts are ``text(key, ...)``:
+    the active language where a font can draw it (a CJK font for Chinese), else English."""
+    if get_language() == "en":
+        yield t
+        return
+    from matplotlib import font_manager, rc_context
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    font = next((n for n in CJK_FONTS if n in names), None)
+    if font is None:
+
+        def english(key: str, /, **values: object) -> str:
+            text = catalog("en")[key]
+            return text.format(**values) if values else text
+
+        yield english
+        return
+    with rc_context({"font.family": [font, "DejaVu Sans"]}):
+        yield t
 
 
 def as_rgb_uint8(image: np.ndarray) -> np.ndarray:
@@ -68,13 +119,17 @@ def draw_overlay(
 def tile_grid(tiles: list, cols: int, gap: int = 4) -> np.ndarray:
     """Square uint8 tiles in rows of ``cols``, separated by ``gap`` white pixels."""
     if not tiles:
-        raise ValueError("tiles is empty")
-    t = tiles[0].shape[0]
+        raise ValueError(t("speech.no_tiles"))
+    side = tiles[0].shape[0]
     rows = -(-len(tiles) // cols)
-    grid = np.full((rows * t + (rows - 1) * gap, cols * t + (cols - 1) * gap, 3), 255, np.uint8)
+    grid = np.full(
+        (rows * side + (rows - 1) * gap, cols * side + (cols - 1) * gap, 3), 255, np.uint8
+    )
     for i, tile in enumerate(tiles):
         r, c = divmod(i, cols)
-        grid[r * (t + gap) : r * (t + gap) + t, c * (t + gap) : c * (t + gap) + t] = tile
+        grid[
+            r * (side + gap) : r * (side + gap) + side, c * (side + gap) : c * (side + gap) + side
+        ] = tile
     return grid
 
 
@@ -87,7 +142,7 @@ def encode_jpeg(image: np.ndarray, quality: int = 85) -> bytes:
         [cv2.IMWRITE_JPEG_QUALITY, int(quality)],
     )
     if not ok:
-        raise ValueError("JPEG encoding failed")
+        raise ValueError(t("speech.encode_failed", format="JPEG"))
     return buf.tobytes()
 
 
@@ -96,5 +151,15 @@ def encode_png(image: np.ndarray) -> bytes:
 
     ok, buf = cv2.imencode(".png", cv2.cvtColor(as_rgb_uint8(image), cv2.COLOR_RGB2BGR))
     if not ok:
-        raise ValueError("PNG encoding failed")
+        raise ValueError(t("speech.encode_failed", format="PNG"))
     return buf.tobytes()
+
+
+def figure_png(fig, *, dpi: int = 80) -> bytes:
+    """A matplotlib Figure (made without pyplot) as PNG bytes, cropped to what it draws."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    return buf.getvalue()

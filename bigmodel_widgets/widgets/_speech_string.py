@@ -8,11 +8,14 @@ import io
 
 import numpy as np
 
+from ..engine.i18n import t
 from ..engine.tasks.speech import strings
 from ._html import bar, escape, table
+from ._render import plot_text
 
 __all__ = ["string_png", "string_html", "MAX_LABELS"]
 
+MFCC = "MFCC"  # a technical name: the same in every language
 MAX_LABELS = 40  # more segments than this: no digit labels on the plot (they would overlap)
 
 
@@ -28,6 +31,13 @@ def string_png(
 ) -> bytes:
     """Two panels: smoothed c0 with the thresholds and the found segments shaded (digit and
     confidence above each), and the MFCC frames with the segment edges."""
+    with plot_text() as text:
+        return _string_png(
+            frames, seg, reading, true_segments, true_digits, frame_seconds, title, text
+        )
+
+
+def _string_png(frames, seg, reading, true_segments, true_digits, frame_seconds, title, text):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -35,11 +45,11 @@ def string_png(
     FigureCanvasAgg(fig)
     top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
     scale = frame_seconds or 1.0
-    t = np.arange(len(seg.energy)) * scale
-    top.plot(t, seg.energy, lw=0.8, color="#333333", label="c0, smoothed")
+    times = np.arange(len(seg.energy)) * scale
+    top.plot(times, seg.energy, lw=0.8, color="#333333", label=text("speech.plot.smoothed"))
     for level, name, style in ((seg.low, "low", ":"), (seg.high, "high", "--")):
         if np.isfinite(level):
-            top.axhline(level, ls=style, lw=0.8, color="#e15759", label=f"{name} threshold")
+            top.axhline(level, ls=style, lw=0.8, color="#e15759", label=text(f"speech.plot.{name}"))
     label = len(reading.segments) <= MAX_LABELS
     for (a, b), d, c in zip(reading.segments, reading.digits, reading.confidences):
         top.axvspan(a * scale, b * scale, color="#4e79a7", alpha=0.25)
@@ -63,14 +73,18 @@ def string_png(
             lw=4,
             color="#59a14f",
             solid_capstyle="butt",
-            label=None if k else "true recording",
+            label=None if k else text("speech.plot.true"),
         )
-    top.set(ylabel="c0 (energy)", ylim=(lo - 0.05 * (hi - lo + 1), hi + 0.05 * (hi - lo + 1)))
+    top.set(
+        ylabel=text("speech.plot.energy"),
+        ylim=(lo - 0.05 * (hi - lo + 1), hi + 0.05 * (hi - lo + 1)),
+    )
     top.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7)
+    read = reading.text or text("speech.nothing")
     if true_digits is not None:
         spoken = "".join(str(d) for d in true_digits)
-        title = title or f"read {reading.text or '(nothing)'}, spoken {spoken}"
-    top.set_title(title or f"read {reading.text or '(nothing)'}", fontsize=10, pad=22)
+        title = title or text("speech.plot.read_spoken", text=read, spoken=spoken)
+    top.set_title(title or text("speech.plot.read", text=read), fontsize=10, pad=22)
     bottom.imshow(
         frames.T,
         aspect="auto",
@@ -78,7 +92,9 @@ def string_png(
         cmap="magma",
         extent=[0, len(frames) * scale, 0, frames.shape[1]],
     )
-    bottom.set(xlabel="seconds" if frame_seconds else "frame", ylabel="MFCC")
+    bottom.set(
+        xlabel=text("speech.plot.seconds" if frame_seconds else "speech.plot.frame"), ylabel=MFCC
+    )
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=80)
@@ -92,11 +108,14 @@ def string_html(reading: strings.StringReading, *, true_digits=None, limit: int 
     verdict = ""
     if true_digits is not None:
         errors = strings.edit_distance(tuple(true_digits), reading.digits)
-        verdict = f" &nbsp;(spoken <b>{escape(spoken)}</b>: {errors} digit error(s))"
-    head = (
-        f'<div class="bmw-speech-string" data-read="{escape(reading.text)}">'
-        f"read <b>{escape(reading.text or '(nothing)')}</b>{verdict}</div>"
+        verdict = " &nbsp;" + t(
+            "speech.spoken_errors", spoken=f"<b>{escape(spoken)}</b>", errors=errors
+        )
+    read = t(
+        "speech.read", text=f"<b>{escape(reading.text or t('speech.nothing'))}</b>", verdict=verdict
     )
+    head = f'<div class="bmw-speech-string" data-read="{escape(reading.text)}">{read}</div>'
+
     rows = [
         (k, f"{a}-{b}", d, bar(c, width_px=120, track=True) + f" {c:.0%}")
         for k, ((a, b), d, c) in enumerate(
@@ -106,7 +125,9 @@ def string_html(reading: strings.StringReading, *, true_digits=None, limit: int 
     body = (
         table(
             [(k, escape(span), d, html) for k, span, d, html in rows],
-            header=("segment", "frames", "digit", "confidence"),
+            header=tuple(
+                t(f"speech.col.{c}") for c in ("segment", "frames", "digit", "confidence")
+            ),
             css_class="bmw-speech-segments",
             raw=True,
         )
@@ -114,7 +135,7 @@ def string_html(reading: strings.StringReading, *, true_digits=None, limit: int 
         else ""
     )
     more = (
-        f"<div><i>... {len(reading.segments) - limit} more segments</i></div>"
+        f"<div><i>{t('speech.more', n=len(reading.segments) - limit)}</i></div>"
         if len(reading.segments) > limit
         else ""
     )

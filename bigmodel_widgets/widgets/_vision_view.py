@@ -4,10 +4,12 @@ number mode the image with its segmentation boxes, per-digit top-1 bars and the 
 from __future__ import annotations
 
 import html
+import re
 
 import ipywidgets as w
 import numpy as np
 
+from ..engine.i18n import t
 from ..engine.tasks.vision.numbers import NumberReading
 from ._html import bar_rows, escape, table
 from ._render import as_rgb_uint8, encode_png
@@ -20,7 +22,29 @@ __all__ = [
     "boxed_image",
     "digits_html",
     "headline",
+    "step_caption",
 ]
+
+# the preprocessing steps' names (engine keys, kept) -> vision.step.<key>
+_STEPS = {
+    "input": "input",
+    "gray": "gray",
+    "white on black": "inverted",
+    "threshold": "threshold",
+    "cropped": "cropped",
+    "scaled to 20 px": "scaled",
+    "centred 28x28": "centred",
+}
+_PADDED = re.compile(r"padded (\d+)x(\d+)")
+
+
+def step_caption(name: str) -> str:
+    """A preprocessing step's name (``prep.steps`` key) as the reader sees it."""
+    if name in _STEPS:
+        return t(f"vision.step.{_STEPS[name]}")
+    padded = _PADDED.fullmatch(name)
+    return t("vision.step.padded", size=padded.group(1)) if padded else name
+
 
 _COLOURS = [(228, 26, 28), (55, 126, 184), (77, 175, 74), (152, 78, 163), (255, 127, 0)]
 
@@ -77,7 +101,7 @@ def confusion_html(conf: np.ndarray) -> str:
         styles.append(cells)
     return table(
         rows,
-        header=["true \\ pred"] + list(range(len(conf))),
+        header=[t("vision.true_pred")] + list(range(len(conf))),
         css_class="bmw-confusion",
         cell_styles=styles,
     )
@@ -110,8 +134,10 @@ def digits_html(reading: NumberReading) -> str:
     """One bar per digit, left to right: the digit read, its top-1 probability and runner-up."""
     rows = []
     for d, seg in zip(reading.digits, reading.segments):
-        second = f", then {d.top[1][0]} {d.top[1][1]:.1%}" if len(d.top) > 1 else ""
-        how = "" if seg.how == "component" else f" [{seg.how}]"
+        second = (
+            t("vision.then", digit=d.top[1][0], p=f"{d.top[1][1]:.1%}") if len(d.top) > 1 else ""
+        )
+        how = "" if seg.how == "component" else f" [{t(f'vision.how.{seg.how}')}]"
         rows.append((d.label, d.top[0][1], f"{d.top[0][1]:.1%}{second}{how}"))
     return bar_rows(rows, width_px=160, height_px=12, css_class="bmw-digits", label_width="1.2em")
 
@@ -120,9 +146,10 @@ def headline(reading: NumberReading, source: str) -> str:
     """``source -> number NNN (n digits)`` and the reader's notes, as HTML."""
     notes = "".join(f"<li>{escape(n)}</li>" for n in reading.notes)
     low = min(reading.confidences)
-    return (
-        f"<b>{escape(source)}</b> &rarr; number "
-        f'<b class="bmw-number" style="font-size:1.3em">{escape(reading.text)}</b> '
-        f"({len(reading.text)} digits, least sure {low:.1%})"
-        + (f'<ul class="bmw-notes" style="margin:2px 0">{notes}</ul>' if notes else "")
-    )
+    return t(
+        "vision.number_head",
+        source=escape(source),
+        number=f'<b class="bmw-number" style="font-size:1.3em">{escape(reading.text)}</b>',
+        n=len(reading.text),
+        low=f"{low:.1%}",
+    ) + (f'<ul class="bmw-notes" style="margin:2px 0">{notes}</ul>' if notes else "")

@@ -11,6 +11,7 @@ import ipywidgets as w
 import numpy as np
 
 from ..engine import backend
+from ..engine.i18n import t
 from ..engine.tasks.nlp import explain as nlp_explain
 from ._base import CompositeWidget
 from ._explain_view import attention_grid
@@ -37,10 +38,17 @@ class AttentionView(CompositeWidget):
         self.maps: nlp_explain.AttentionMaps | None = None
         self.matrix: np.ndarray | None = None
         self.text = w.Text(
-            value=text, description="text", continuous_update=False, layout=w.Layout(width="480px")
+            value=text,
+            description=t("attn.text"),
+            continuous_update=False,
+            layout=w.Layout(width="480px"),
         )
-        self.layer = w.Dropdown(options=[0], value=0, description="layer")
-        self.head = w.Dropdown(options=[MEAN_OF_HEADS], value=MEAN_OF_HEADS, description="head")
+        self.layer = w.Dropdown(options=[0], value=0, description=t("attn.layer"))
+        self.head = w.Dropdown(
+            options=[(t("attn.mean"), MEAN_OF_HEADS)],
+            value=MEAN_OF_HEADS,
+            description=t("attn.head"),
+        )
         self.view = w.HTML()
         self.view.add_class("bmw-attention-view")
         self.children = [self.text, w.HBox([self.layer, self.head]), self.view, self.errors]
@@ -56,7 +64,7 @@ class AttentionView(CompositeWidget):
             self.text.value = text  # observed: calls show() again
             return
         self.maps = self.matrix = None
-        with self.guard("Cannot show attention"):
+        with self.guard(t("attn.cannot_show")):
             maps = nlp_explain.attention_maps(self.clf, self.text.value)
             layers, heads = maps.weights.shape[:2]
             with self.hold_trait_notifications():
@@ -68,12 +76,14 @@ class AttentionView(CompositeWidget):
                 keep_head = (
                     self.head.value if len(self.head.options) == heads + 1 else MEAN_OF_HEADS
                 )
-                self.head.options = [MEAN_OF_HEADS] + [str(h) for h in range(heads)]
+                self.head.options = [(t("attn.mean"), MEAN_OF_HEADS)] + [
+                    (str(h), str(h)) for h in range(heads)
+                ]
                 self.head.value = keep_head
             self.maps = maps
             self._draw()
             return
-        self.view.value = "<i>attention: not available (see the message below)</i>"
+        self.view.value = f"<i>{t('attn.not_available')}</i>"
 
     def _draw(self) -> None:
         if self.maps is None:
@@ -96,5 +106,7 @@ def attention_view(
 
         quick = backend.quick_mode() if quick is None else quick
         config = nlp_train.FineTuneConfig.default(quick=quick)
-        clf, _ = nlp_train.finetuned_classifier(config, progress=ProgressBar("fine-tuning"))
+        clf, _ = nlp_train.finetuned_classifier(
+            config, progress=ProgressBar(t("attn.progress_finetune"))
+        )
     return AttentionView(clf, text=text)

@@ -35,12 +35,25 @@ _START = {
 }
 
 
-def _slider(s: Setting, value, description: str) -> w.Widget:
+def _message(key: str, default: str) -> str:
+    """The message ``key`` in the active language; ``default`` when no catalog has it (a
+    transform defined outside the package keeps its own words)."""
+    text = t(key)
+    return default if text == key else text
+
+
+def _doc(transform: str, s: Setting) -> str:
+    """The setting's doc (the slider's tooltip) in the active language."""
+    key = "aug.doc.p" if s.name == "p" else f"aug.doc.{transform}.{s.name}"
+    return _message(key, s.doc)
+
+
+def _slider(s: Setting, value, description: str, tooltip: str) -> w.Widget:
     """The control for one row of a transform's settings table."""
     lo, hi, step = s.slider_limits()
     common = {
         "description": description,
-        "tooltip": s.doc,
+        "tooltip": tooltip,
         "style": _WIDE,
         "layout": _ROW,
         "continuous_update": False,
@@ -61,11 +74,13 @@ class _TransformControls:
         start = cls(**_START.get(name, {}))
         self.name = name
         self.table = {s.name: s for s in cls.settings}
-        self.enabled = w.Checkbox(value=name in _START, description=name, indent=False)
-        self.settings: dict[str, w.Widget] = {
-            s.name: _slider(s, getattr(start, s.name), f"{name} {s.name.removesuffix('_range')}")
-            for s in cls.settings
-        }
+        self.label = _message(f"aug.tf.{name}", name)  # "Rotate", in Chinese "Rotate 旋转"
+        self.enabled = w.Checkbox(value=name in _START, description=self.label, indent=False)
+        self.settings: dict[str, w.Widget] = {}
+        for s in cls.settings:
+            short = s.name.removesuffix("_range")
+            label = t("aug.slider", transform=name, setting=_message(f"aug.set.{short}", short))
+            self.settings[s.name] = _slider(s, getattr(start, s.name), label, _doc(name, s))
         self.box = w.VBox([self.enabled] + list(self.settings.values()))
 
     def config(self) -> dict:
@@ -118,7 +133,9 @@ class AugmentationPreview(CompositeWidget):
         self.tile_px = int_in_range(tile, name="tile", low=32, high=1024)
         self.side = int_in_range(side, name="side", low=8)
         self.photo = w.Dropdown(
-            options=[UPLOADED] + photos, value=photo, description=t("aug.photo")
+            options=[(t("aug.uploaded"), UPLOADED)] + [(p, p) for p in photos],
+            value=photo,
+            description=t("aug.photo"),
         )
         self.upload = w.FileUpload(accept="image/*", multiple=False, description=t("aug.upload"))
         self.seed = w.IntSlider(
@@ -165,8 +182,8 @@ class AugmentationPreview(CompositeWidget):
         self.last_update_ms = float("nan")
 
         acc = w.Accordion(children=[c.box for c in self.controls.values()])
-        for i, name in enumerate(self.controls):
-            acc.set_title(i, name)
+        for i, control in enumerate(self.controls.values()):
+            acc.set_title(i, control.label)
         top = w.HBox([self.photo, self.upload, self.seed])
         opts = w.HBox([self.rows, self.cols, self.interpolation, self.border_mode])
         buttons = w.HBox(
@@ -174,8 +191,8 @@ class AugmentationPreview(CompositeWidget):
         )
         view = w.HBox(
             [
-                w.VBox([w.HTML("<b>before</b>"), self.before]),
-                w.VBox([w.HTML("<b>after</b> (seeded samples)"), self.grid]),
+                w.VBox([w.HTML(t("aug.before")), self.before]),
+                w.VBox([w.HTML(t("aug.after")), self.grid]),
             ]
         )
         self.children = [
@@ -187,7 +204,7 @@ class AugmentationPreview(CompositeWidget):
             view,
             self.captions,
             self.export_area,
-            w.HTML("<b>transforms</b>"),
+            w.HTML(t("aug.transforms")),
             acc,
         ]
 

@@ -18,12 +18,14 @@ import ipywidgets as w
 
 from ..engine import backend, checks
 from ..engine import compression as comp
+from ..engine.i18n import t
 from ..engine.training import Progress
 from ._base import CompositeWidget
 from ._compression_bert import BertControls
 from ._compression_views import (
     cnn_summary,
     diff_html,
+    display_label,
     error_bars,
     histogram_svg,
     pareto_svg,
@@ -34,7 +36,7 @@ from .progress import ProgressBar
 
 __all__ = ["CompressionExplorer", "explore_compression"]
 
-_MODELS = {"cnn": "digits CNN", "bert": "BERT (MiniLM)"}
+_MODELS = ("cnn", "bert")  # comp.model.<name> is the button's text
 
 
 class CompressionExplorer(CompositeWidget):
@@ -71,61 +73,59 @@ class CompressionExplorer(CompositeWidget):
         self.sparsity = w.SelectionSlider(
             options=[(f"{round(s * 100)}%", s) for s in sparsities],
             value=sparsities[0],
-            description="sparsity",
+            description=t("comp.sparsity"),
             continuous_update=False,
             style=style,
             layout=w.Layout(width="420px"),
         )
         self.clusters = w.Dropdown(
-            options=[("none" if k == 0 else str(k), k) for k in clusters],
+            options=[(t("comp.none") if k == 0 else str(k), k) for k in clusters],
             value=0,
-            description="weight clusters",
+            description=t("comp.clusters"),
             style=style,
         )
         self.structure = w.Dropdown(
-            options=[("unstructured", "unstructured"), ("2:4 (half of every 4)", "2:4")],
+            options=[(t("comp.unstructured"), "unstructured"), (t("comp.two_four"), "2:4")],
             value="unstructured",
-            description="pruning pattern",
+            description=t("comp.structure"),
             style=style,
         )
         self.quant = w.ToggleButtons(
-            options=list(comp.QUANT_MODES),
+            options=[(t(f"comp.quant.{m}"), m) for m in comp.QUANT_MODES],
             value="none",
-            description="quantization",
+            description=t("comp.quantization"),
             style={"button_width": "80px", **style},
         )
-        self.qat = w.Checkbox(
-            value=False, description="quantization-aware training (int8 only)", indent=False
-        )
+        self.qat = w.Checkbox(value=False, description=t("comp.qat"), indent=False)
         self.tolerance = w.FloatSlider(
             value=tolerance,
             min=0.0,
             max=10.0,
             step=0.1,
-            description="max accuracy drop (pts)",
+            description=t("comp.tolerance"),
             continuous_update=False,
             style={"description_width": "170px"},
             layout=w.Layout(width="420px"),
         )
         self.compute_button = w.Button(
-            description="compute this point", icon="play", layout=w.Layout(width="180px")
+            description=t("comp.compute"), icon="play", layout=w.Layout(width="180px")
         )
         self.run_button = w.Button(
-            description="run the whole sweep", icon="forward", layout=w.Layout(width="180px")
+            description=t("comp.run_sweep"), icon="forward", layout=w.Layout(width="180px")
         )
         # Part of the explorer's own layout, so it must not also display itself on its own.
-        self.progress = ProgressBar("sweep", auto_display=False)
+        self.progress = ProgressBar(t("comp.progress_sweep"), auto_display=False)
         self.model = w.ToggleButtons(
-            options=[(v, k) for k, v in _MODELS.items() if k == "cnn" or bert is not None],
+            options=[(t(f"comp.model.{k}"), k) for k in _MODELS if k == "cnn" or bert is not None],
             value="cnn",
-            description="model",
+            description=t("comp.model"),
             style=style,
         )
         self.sensitivity_button = w.Button(
-            description="why each layer shrinks", icon="bar-chart", layout=w.Layout(width="200px")
+            description=t("comp.why_layers"), icon="bar-chart", layout=w.Layout(width="200px")
         )
         self.diff_button = w.Button(
-            description="what changed inside", icon="search", layout=w.Layout(width="200px")
+            description=t("comp.what_changed"), icon="search", layout=w.Layout(width="200px")
         )
         self.sensitivity_view = w.HTML()
         self.diff_view = w.HTML()
@@ -242,7 +242,7 @@ class CompressionExplorer(CompositeWidget):
         if self.showing_bert:
             return self._bert_action(None)
         done = False
-        with self.guard("Cannot compute this point"):
+        with self.guard(t("comp.cannot_compute")):
             self.compute_button.disabled = True
             try:
                 self.sweep.compute(self.config(), progress=self.progress)
@@ -259,22 +259,19 @@ class CompressionExplorer(CompositeWidget):
         ``progress`` defaults to the explorer's own bar.
         """
         try:
-            with self.guard("Sweep failed"):
+            with self.guard(t("comp.sweep_failed")):
                 self._active().run(progress=self.progress if progress is None else progress)
         except KeyboardInterrupt:
-            self.errors.show(
-                f"Sweep interrupted: {len(self.sweep.results())} points are kept "
-                "in the cache; run it again to finish."
-            )
+            self.errors.show(t("comp.interrupted", n=len(self.sweep.results())))
             return
         self._update()
 
     def select_best(self) -> dict | None:
         """Select the smallest computed model within the tolerance (None if there is none)."""
-        with self.guard("Cannot select"):
+        with self.guard(t("comp.cannot_select")):
             self.best = comp.smallest_within(self._active().results(), self.tolerance.value)
             if self.best is None:
-                self.best_view.value = "<i>no computed point is within this tolerance</i>"
+                self.best_view.value = f"<i>{t('comp.none_within')}</i>"
                 return None
             if self.showing_bert:
                 self.bert_controls.keep = tuple(self.best["keep_float"])
@@ -286,7 +283,7 @@ class CompressionExplorer(CompositeWidget):
     def explain_layers(self) -> None:
         """Per-layer views: for the CNN, the accuracy drop when only that layer is pruned (80 %)
         and each layer's int8 error; for BERT, the int8 error per layer (quantization debugger)."""
-        with self.guard("Cannot measure the layers"):
+        with self.guard(t("comp.cannot_measure")):
             if self.showing_bert:
                 self.bert_controls.measure_errors()
             else:
@@ -302,7 +299,7 @@ class CompressionExplorer(CompositeWidget):
 
     def inspect_diff(self) -> dict | None:
         """The op and tensor diff of the fp32 ``.tflite`` and the selected one."""
-        with self.guard("Cannot diff"):
+        with self.guard(t("comp.cannot_diff")):
             if self.showing_bert:
                 point = self.bert_controls.point()
                 before, after = self.bert.blob(comp.BertPoint("fp32")), self.bert.blob(point)
@@ -312,14 +309,14 @@ class CompressionExplorer(CompositeWidget):
                 rep = setup.data.representative() if config.quant == "int8" else None
                 before = comp.convert(setup.base)
                 after = comp.convert(setup.base, config.quant, rep)
-                names = ("fp32", f"{config.quant} (conversion of the base model)")
+                names = ("fp32", t("comp.base_conversion", quant=display_label(config.quant)))
             self.diff = comp.tflite_diff(before, after)
             self.diff_view.value = diff_html(self.diff, before=names[0], after=names[1])
         return self.diff
 
     def _bert_action(self, action) -> dict | None:
         done = False
-        with self.guard("Cannot compute this BERT point"):
+        with self.guard(t("comp.cannot_compute_bert")):
             self.compute_button.disabled = True
             try:
                 if action is None:
@@ -351,7 +348,7 @@ class CompressionExplorer(CompositeWidget):
 
     def _update(self) -> None:
         self.record = None
-        with self.guard("Invalid combination"):
+        with self.guard(t("comp.invalid")):
             if self.showing_bert:
                 self.record = self.bert.cached(self.bert_controls.point())
             else:
@@ -362,10 +359,11 @@ class CompressionExplorer(CompositeWidget):
         self._render_histogram()
         self._render_layer_views()
         if self.best is not None:
-            self.best_view.value = (
-                f"smallest within {self.tolerance.value:.1f} pts: "
-                f"<b>{html.escape(self.best['label'])}</b> "
-                f"({self.best['ratio']:.1f}x smaller)"
+            self.best_view.value = t(
+                "comp.best",
+                tolerance=f"{self.tolerance.value:.1f}",
+                label=html.escape(display_label(self.best["label"])),
+                ratio=f"{self.best['ratio']:.1f}",
             )
 
     # ---- rendering (formatting only: every number is a record field) ----------------------
@@ -395,7 +393,7 @@ class CompressionExplorer(CompositeWidget):
             self.layers_view.value = ""
             return
         rows = [(name, s, f"{100 * s:.1f} %") for name, s in r["layer_sparsity"].items()]
-        self.layers_view.value = "<b>zeros per layer</b>" + bar_rows(
+        self.layers_view.value = f"<b>{t('comp.zeros_per_layer')}</b>" + bar_rows(
             rows, width_px=160, label_width="9em", track=True, css_class="bmw-layer-sparsity"
         )
 
@@ -432,16 +430,16 @@ def explore_compression(
     if sweep is None or bert:
         quick = backend.quick_mode() if quick is None else checks.boolean(quick, name="quick")
     if sweep is None:
-        setup = comp.default_setup(quick=quick, progress=ProgressBar("training the base model"))
+        setup = comp.default_setup(quick=quick, progress=ProgressBar(t("comp.progress_base")))
         sweep = comp.Sweep(
             setup, comp.default_spec(quick=quick), latency_repeats=30 if quick else 200
         )
     bert_sweep = None
     if bert:
         bert_sweep = comp.BertSweep(
-            comp.bert_setup(quick=quick, progress=ProgressBar("fine-tuned BERT"))
+            comp.bert_setup(quick=quick, progress=ProgressBar(t("comp.progress_bert")))
         )
     explorer = CompressionExplorer(sweep, tolerance=tolerance, bert=bert_sweep)
     if run:
-        explorer.run_sweep(progress=ProgressBar("compression sweep"))
+        explorer.run_sweep(progress=ProgressBar(t("comp.progress_run")))
     return explorer

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as w
 
 from ..engine import sizing
 from ..engine.checks import boolean, int_in_range, one_of
-from ..engine.i18n import catalog, get_language, t
+from ..engine.i18n import t
 from . import _html
 from ._base import CompositeWidget
+from ._render import figure_png, plot_text
+from .model_size import flops_count
 from .progress import ProgressBar
 
 __all__ = ["ContextExplorer", "context_explorer", "CONTEXT_STEPS"]
@@ -24,39 +24,6 @@ _STYLE = {"description_width": "110px"}
 _TRANSFORMERS = [n for n, c in sizing.PRESETS.items() if isinstance(c, sizing.TransformerConfig)]
 
 
-# Fonts with Chinese glyphs matplotlib may find; without one, the plot keeps English text
-# (Chinese would show as empty boxes) while the table and labels around it are translated.
-_CJK_FONTS = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "WenQuanYi Zen Hei",
-    "Droid Sans Fallback",
-    "Source Han Sans SC",
-    "SimHei",
-    "Microsoft YaHei",
-    "PingFang SC",
-)
-
-
-def _plot_font() -> str | None:
-    """A font for the plot's text in the active language: None means matplotlib's default."""
-    if get_language() == "en":
-        return None
-    from matplotlib import font_manager
-
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((n for n in _CJK_FONTS if n in names), "")
-
-
-def _png(fig) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
-    return buf.getvalue()
-
-
 def _memory_svg(r: dict, width: int = 420, height: int = 26) -> str:
     """Stacked serving memory (weights, KV cache, activations) against the GPU's memory line."""
     mem, gpu_bytes = r["memory"], r["gpu_memory"]
@@ -64,7 +31,9 @@ def _memory_svg(r: dict, width: int = 420, height: int = 26) -> str:
     x, rects = 0.0, []
     for key, colour in _COLOURS.items():
         wdt = mem[key] / scale * width
-        title = _html.escape(f"{key}: {sizing.format_bytes(mem[key])}")
+        title = _html.escape(
+            t("ctx.pair", name=t(f"ms.part.{key}"), value=sizing.format_bytes(mem[key]))
+        )
         rects.append(
             f'<rect x="{x:.1f}" y="4" width="{wdt:.1f}" height="{height}" fill="{colour}">'
             f"<title>{title}</title></rect>"
@@ -309,19 +278,19 @@ class ContextExplorer(CompositeWidget):
         verdict = t("cx.fits") if r["fits"] else t("cx.no_fit")
         heading = t("cx.serving_memory", context=f"{r['context']:,}")
         self.memory_view.value = (
-            f"<b>{heading}:</b> {fmt(mem['total'])} ({verdict})"
-            f"<div>{_memory_svg(r)}</div><div style='font-size:0.85em'>{legend}</div>"
+            t("ctx.memory_line", heading=heading, total=fmt(mem["total"]), verdict=verdict)
+            + f"<div>{_memory_svg(r)}</div><div style='font-size:0.85em'>{legend}</div>"
         )
         f = r["flops"]
         split = _html.stacked_bar(
             [
                 (
-                    f"{t('cx.dense')} {sizing.format_count(f['dense'])}FLOPs",
+                    f"{t('cx.dense')} {flops_count(f['dense'])}FLOPs",
                     1 - f["attention_share"],
                     "#4e79a7",
                 ),
                 (
-                    f"{t('cx.attention')} {sizing.format_count(f['attention'])}FLOPs",
+                    f"{t('cx.attention')} {flops_count(f['attention'])}FLOPs",
                     f["attention_share"],
                     "#e15759",
                 ),
@@ -331,7 +300,8 @@ class ContextExplorer(CompositeWidget):
         )
         self.flops_view.value = (
             f'<div class="bmw-flops" data-attention-share="{f["attention_share"]:.6f}">'
-            f"<b>{t('cx.flops')}:</b> {sizing.format_count(f['total'])}FLOPs {split} "
+            + t("ctx.label", label=t("cx.flops"))
+            + f"{flops_count(f['total'])}FLOPs {split} "
             + t(
                 "cx.crossover",
                 share=f"{f['attention_share']:.1%}",
@@ -340,20 +310,22 @@ class ContextExplorer(CompositeWidget):
             + "</div>"
         )
         s = r["serving"]
+        prefill_bound = t(f"ctx.bound.{s['prefill_bound']}")
         decode = (
             t("cx.no_decode")
             if s["decode_tokens_per_s"] is None
             else t(
-                "cx.decode",
+                "ctx.decode",
                 rate=f"{s['decode_tokens_per_s']:,.1f}",
-                bound=s["decode_bound"],
+                bound=t(f"ctx.bound.{s['decode_bound']}"),
                 bytes=fmt(s["decode_bytes_per_step"]),
             )
         )
         self.serving_view.value = (
             '<div class="bmw-serving">'
-            + t("cx.ttft", ms=f"{s['ttft_s'] * 1e3:,.1f}", bound=s["prefill_bound"])
-            + f"; {decode}</div>"
+            + t("ctx.ttft", ms=f"{s['ttft_s'] * 1e3:,.1f}", bound=prefill_bound)
+            + t("ctx.sep")
+            + f"{decode}</div>"
         )
         notes = "".join(f"<li>{_html.escape(a)}</li>" for a in r["assumptions"])
         self.notes_view.value = (
@@ -361,13 +333,10 @@ class ContextExplorer(CompositeWidget):
         )
 
     def _render_measurement(self, out: dict) -> None:
-        from matplotlib import rc_context
         from matplotlib.figure import Figure  # no pyplot: no global "current figure"
 
         contexts, measured, predicted = out["contexts"], out["forward_ms"], out["predicted_ms"]
-        font = _plot_font()
-        text = (lambda key: catalog("en")[key]) if font == "" else t
-        with rc_context({"font.family": [font, "DejaVu Sans"]} if font else {}):
+        with plot_text() as text:
             fig = Figure(figsize=(5.5, 3.2))
             ax = fig.add_subplot()
             ax.plot(contexts, measured, "o-", label=text("cx.measured"))
@@ -377,7 +346,7 @@ class ContextExplorer(CompositeWidget):
             ax.set_ylabel(text("cx.forward_ms"))
             ax.set_title(text("cx.plot_title"))
             ax.legend()
-            self.measure_view.value = _png(fig)
+            self.measure_view.value = figure_png(fig)
         rows = [
             [f"{c:,}", f"{m:.2f}", f"{p:.2f}"] for c, m, p in zip(contexts, measured, predicted)
         ]

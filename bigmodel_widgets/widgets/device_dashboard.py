@@ -32,6 +32,7 @@ from ..engine.devices import (
     summarise_runs,
     to_series,
 )
+from ..engine.i18n import t
 from ._base import CompositeWidget
 from ._html import table
 
@@ -42,7 +43,7 @@ const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 const W = 300, H = 120, L = 34, R = 6, T = 18, B = 16;
 const MARK = {epoch: "#888", run_start: "#2ca02c", run_end: "#d62728", mark: "#9467bd"};
-function panelSvg(t, panel, marks, labelled) {
+function panelSvg(t, panel, marks, labelled, texts) {
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("width", W); svg.setAttribute("height", H);
@@ -63,7 +64,7 @@ function panelSvg(t, panel, marks, labelled) {
   add("text", {x: L - 3, y: T + 8, "text-anchor": "end", "font-size": 9}, Math.round(ymax));
   add("text", {x: L - 3, y: H - B, "text-anchor": "end", "font-size": 9}, "0");
   add("text", {x: L, y: H - 3, "font-size": 9}, t0.toFixed(t0 > -10 ? 1 : 0) + " s");
-  add("text", {x: W - R, y: H - 3, "font-size": 9, "text-anchor": "end"}, "now");
+  add("text", {x: W - R, y: H - 3, "font-size": 9, "text-anchor": "end"}, texts.now || "now");
   add("line", {x1: L, x2: W - R, y1: y(ymax / 2), y2: y(ymax / 2), stroke: "#e4e4e4"});
   marks.filter(m => m.t >= t0).forEach((m, i) => {
     const mx = x(m.t).toFixed(1);
@@ -89,7 +90,8 @@ function panelSvg(t, panel, marks, labelled) {
     flush();
   });
   const last = panel.lines.length ? panel.lines[0].values[panel.lines[0].values.length - 1] : null;
-  const shown = last === null || last === undefined ? "n/a" : last.toFixed(1) + " " + panel.unit;
+  const shown = last === null || last === undefined ? (texts.na || "n/a")
+    : last.toFixed(1) + " " + panel.unit;
   add("text", {x: L, y: 12, "font-size": 11, "font-weight": "bold"}, panel.title + ": " + shown);
   if (panel.lines.length > 1) {  // legend along the time axis; the bold line is the first
     panel.lines.slice(0, 5).forEach((line, i) => add("text", {x: L + 44 + 40 * i, y: H - 3,
@@ -106,7 +108,8 @@ function render({ model, el }) {
   const draw = () => {
     const data = model.get("data") || {t: [], panels: [], marks: []};
     const marks = data.marks || [];
-    root.replaceChildren(...data.panels.map((p, i) => panelSvg(data.t, p, marks, i === 0)));
+    const texts = model.get("texts") || {};
+    root.replaceChildren(...data.panels.map((p, i) => panelSvg(data.t, p, marks, i === 0, texts)));
     root.dataset.epochMarks = String(marks.filter(m => m.kind === "epoch").length);
     root.dataset.runs = marks.filter(m => m.kind === "run_start").map(m => m.label).join("|");
     draws += 1;
@@ -126,11 +129,16 @@ class LiveChart(anywidget.AnyWidget):
     _esm = _ESM
     data = traitlets.Dict({"t": [], "panels": [], "marks": []}).tag(sync=True)
     tick = traitlets.Int(0).tag(sync=True)
+    texts = traitlets.Dict({}).tag(sync=True)  # "now" and "n/a" in the language of the build
+
+    def __init__(self, **traits) -> None:
+        super().__init__(**traits)
+        self.texts = {"now": t("dash.now"), "na": t("dash.na")}
 
 
 def _fmt(value, scale=1.0, unit="") -> str:
     v = as_number(value)
-    return "n/a" if v is None else f"{v * scale:.1f}{unit}"
+    return t("dash.na") if v is None else f"{v * scale:.1f}{unit}"
 
 
 class DeviceDashboard(CompositeWidget):
@@ -161,13 +169,13 @@ class DeviceDashboard(CompositeWidget):
         self.sampler = Sampler(backends, interval=interval, history=history)
         self.interval = w.FloatText(
             value=float(interval),
-            description="interval (s)",
+            description=t("dash.interval"),
             continuous_update=False,
             layout=w.Layout(width="170px"),
         )
-        self.pause = w.ToggleButton(value=False, description="pause", icon="pause")
-        self.stop_button = w.Button(description="stop", icon="stop")
-        self.start_button = w.Button(description="start", icon="play")
+        self.pause = w.ToggleButton(value=False, description=t("dash.pause"), icon="pause")
+        self.stop_button = w.Button(description=t("dash.stop"), icon="stop")
+        self.start_button = w.Button(description=t("dash.start"), icon="play")
         self.status = w.HTML()
         self.gpu_label = w.HTML()
         self.summary = w.HTML()
@@ -207,27 +215,27 @@ class DeviceDashboard(CompositeWidget):
 
     # --- control callbacks: engine calls only -------------------------------------------
     def _on_interval(self, change) -> None:
-        with self.guard("interval"):
+        with self.guard(t("dash.what_interval")):
             self.sampler.interval = change["new"]
         self._update_status()
 
     def _on_pause(self, change) -> None:
-        with self.guard("pause"):
+        with self.guard(t("dash.pause")):
             (self.sampler.pause if change["new"] else self.sampler.resume)()
-            self.pause.description = "resume" if change["new"] else "pause"
+            self.pause.description = t("dash.resume") if change["new"] else t("dash.pause")
             self.pause.icon = "play" if change["new"] else "pause"
         self._update_status()
 
     def start(self) -> DeviceDashboard:
         """Start (or restart) sampling; returns the dashboard, so ``dash.start()`` displays it."""
-        with self.guard("start"):
+        with self.guard(t("dash.start")):
             self.sampler.start()
         self._update_status()
         return self
 
     def stop(self) -> None:
         """Stop the sampling thread (the charts keep their last data)."""
-        with self.guard("stop"):
+        with self.guard(t("dash.stop")):
             self.sampler.stop()
         self._update_status()
 
@@ -246,35 +254,38 @@ class DeviceDashboard(CompositeWidget):
 
     def export(self, path) -> tuple:
         """Write ``<path>.csv`` and ``<path>.json``; returns their paths (errors: the error area)."""
-        with self.guard("export"):
+        with self.guard(t("dash.export")):
             paths = self.record(name=Path(path).stem).save(path)
-            self._show_runs(f"exported {paths[0].name} and {paths[1].name}")
+            self._show_runs(t("dash.exported", csv=paths[0].name, json=paths[1].name))
             return paths
         return ()
 
     def compare(self, path) -> RunRecord | None:
         """Reload an exported run and list its runs beside this dashboard's own."""
-        with self.guard("compare"):
+        with self.guard(t("dash.compare")):
             rec = path if isinstance(path, RunRecord) else load_run(path)
             self.compared.append(rec)
-            self._show_runs(f"loaded {rec.name}")
+            self._show_runs(t("dash.loaded", name=rec.name))
             return rec
         return None
 
     def _show_runs(self, note: str = "") -> None:
-        rows = summarise_runs(self.record(name="this dashboard"))
+        rows = summarise_runs(self.record(name=t("dash.this_dashboard")))
         for rec in self.compared:
             rows += summarise_runs(rec)
         cols = ("source", "run", "seconds", "epochs", "samples_per_s", "peak_process_mib")
-        body = [[("n/a" if r[c] is None else r[c]) for c in cols] for r in rows]
+        body = [[(t("dash.na") if r[c] is None else r[c]) for c in cols] for r in rows]
         self.comparison.value = (f"<div>{html.escape(note)}</div>" if note else "") + (
             table(
                 body,
-                header=["source", "run", "s", "epochs", "samples/s", "peak MiB"],
+                header=[
+                    t(f"dash.col.{c}")
+                    for c in ("source", "run", "seconds", "epochs", "rate", "peak")
+                ],
                 css_class="bmw-table bmw-runs-table",
             )
             if body
-            else "<i>no finished training run yet</i>"
+            else f"<i>{t('dash.no_runs')}</i>"
         )
 
     # --- rendering (runs on the sampler thread) -----------------------------------------
@@ -288,25 +299,26 @@ class DeviceDashboard(CompositeWidget):
         self.updates += 1
         self.chart.tick = self.updates
         self.gpu_label.value = (
-            f"<span class='bmw-gpu-status'><b>GPU:</b> {html.escape(gpu_status(snap))}</span>"
-            f" · <span class='bmw-gpu-process'>this process on the GPU: "
-            f"{html.escape(process_gpu_memory(snap))}</span>"
+            f"<span class='bmw-gpu-status'><b>{t('dash.gpu')}</b> {html.escape(gpu_status(snap))}"
+            "</span> · <span class='bmw-gpu-process'>"
+            f"{t('dash.gpu_process', memory=html.escape(process_gpu_memory(snap)))}</span>"
         )
-        self.summary.value = (
-            f"CPU {_fmt(snap.cpu_percent, unit=' %')} · "
-            f"RAM {_fmt(snap.ram_percent, unit=' %')} · "
-            f"this process {_fmt(snap.process_rss_bytes, 2**-20, ' MiB')}"
+        self.summary.value = t(
+            "dash.summary",
+            cpu=_fmt(snap.cpu_percent, unit=" %"),
+            ram=_fmt(snap.ram_percent, unit=" %"),
+            rss=_fmt(snap.process_rss_bytes, 2**-20, " MiB"),
         )
         self._update_status()
 
     def _update_status(self) -> None:
-        state = (
-            ("paused" if self.sampler.paused else "running") if self.sampler.running else "stopped"
+        status = t(
+            "dash.status",
+            state=t(f"dash.state.{self.state}"),
+            interval=f"{self.sampler.interval:g}",
+            n=self.updates,
         )
-        self.status.value = (
-            f"<span class='bmw-dashboard-status'>{state} · every "
-            f"{self.sampler.interval:g} s · {self.updates} samples</span>"
-        )
+        self.status.value = f"<span class='bmw-dashboard-status'>{status}</span>"
 
     @property
     def state(self) -> str:

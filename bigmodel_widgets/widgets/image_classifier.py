@@ -20,15 +20,24 @@ import traitlets
 
 from ..engine import backend, explain
 from ..engine.checks import int_in_range, non_negative_int, one_of
+from ..engine.i18n import t
 from ..engine.images import ImageInputError
 from ..engine.tasks import vision
 from ..engine.tasks.vision import preprocess as pp
 from ..engine.tasks.vision.numbers import NumberReading
 from ..engine.training import Progress
 from ._base import CompositeWidget
-from ._explain_view import EXPLAIN_CHOICES, heat_overlay
+from ._explain_view import EXPLAIN_CHOICES, explain_options, heat_overlay, method_name
 from ._upload import first_upload
-from ._vision_view import bars, boxed_image, confusion_html, digits_html, headline, tile
+from ._vision_view import (
+    bars,
+    boxed_image,
+    confusion_html,
+    digits_html,
+    headline,
+    step_caption,
+    tile,
+)
 
 _INVERT = {"auto": None, "yes": True, "no": False}
 _SLIDER = object()  # the last input was the test-image slider
@@ -93,10 +102,10 @@ class DrawingCanvas(anywidget.AnyWidget):
     def png_bytes(self) -> bytes:
         """The drawing as PNG bytes; ImageInputError when nothing has been drawn."""
         if not self.png:
-            raise ImageInputError("the canvas is empty: draw a digit (or a number) first")
+            raise ImageInputError(t("vision.err.canvas_empty"))
         head, _, payload = self.png.partition(",")
         if not head.startswith("data:image/") or not payload:
-            raise ImageInputError("the canvas sent something that is not an image data URL")
+            raise ImageInputError(t("vision.err.canvas_not_image"))
         return base64.b64decode(payload)
 
 
@@ -143,33 +152,37 @@ class ImageClassifier(CompositeWidget):
         self.source = ""
         style = {"description_width": "80px"}
         self.canvas = DrawingCanvas(size=canvas_size)
-        self.mode = w.ToggleButtons(options=list(MODES), value=mode, description="read a")
-        self.clear_button = w.Button(description="clear", icon="eraser")
-        self.upload = w.FileUpload(accept="image/*", multiple=False, description="upload")
+        self.mode = w.ToggleButtons(
+            options=[(t(f"vision.mode.{m}"), m) for m in MODES],
+            value=mode,
+            description=t("vision.read_a"),
+        )
+        self.clear_button = w.Button(description=t("vision.clear"), icon="eraser")
+        self.upload = w.FileUpload(accept="image/*", multiple=False, description=t("vision.upload"))
         self.test_index = w.IntSlider(
             value=0,
             min=0,
             max=len(self.data.x_test) - 1,
-            description="test image",
+            description=t("vision.test_image"),
             continuous_update=False,
             style=style,
             layout=w.Layout(width="260px"),
         )
-        self.k = w.IntSlider(value=k, min=1, max=10, description="top-k", style=style)
+        self.k = w.IntSlider(value=k, min=1, max=10, description=t("vision.topk"), style=style)
         # String values: a Dropdown whose value is None shows a blank box instead of "auto".
         self.invert = w.Dropdown(
-            options=[("auto", "auto"), ("yes (dark ink)", "yes"), ("no (light ink)", "no")],
+            options=[(t(f"vision.invert.{v}"), v) for v in _INVERT],
             value="auto",
-            description="invert",
+            description=t("vision.invert"),
             style=style,
         )
         self.explain = w.Dropdown(
-            options=list(EXPLAIN_CHOICES), value="none", description="explain", style=style
+            options=explain_options(), value="none", description=t("vision.explain"), style=style
         )
         self.explain_view = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         self.explain_view.add_class("bmw-explain-view")
         self.explanation: explain.Explanation | None = None
-        self.evaluate_button = w.Button(description="confusion matrix", icon="table")
+        self.evaluate_button = w.Button(description=t("vision.confusion_button"), icon="table")
         self.show_wrong = show_wrong
         self.source_view = w.HTML()
         self.steps_view = w.HBox(layout=w.Layout(flex_flow="row wrap"))
@@ -232,7 +245,7 @@ class ImageClassifier(CompositeWidget):
                 image = pp.load_any(bytes(image), name=source)
                 decoded = True
         if decoded:  # otherwise the error area already says why
-            with self.guard(f"classifying {source}"):
+            with self.guard(t("vision.classifying", source=source)):
                 pred = pp.classify_digit(
                     self.model, image, k=self.k.value, invert=_INVERT[self.invert.value]
                 )
@@ -240,7 +253,7 @@ class ImageClassifier(CompositeWidget):
                 self._render(pred, source)
         if self.prediction is None:
             self.steps_view.children, self.topk_view.value = (), ""
-            self.source_view.value = f"<b>{html.escape(source)}</b>: no prediction"
+            self.source_view.value = t("vision.no_prediction", source=html.escape(source))
         self._render_explanation(self.prediction)  # after the guard: its message must stay
         return self.prediction
 
@@ -249,7 +262,7 @@ class ImageClassifier(CompositeWidget):
         each digit's top-1 and the number, or an error message."""
         self._last_input = (image, source)
         self.prediction = self.reading = None
-        with self.guard(f"reading {source}"):
+        with self.guard(t("vision.reading", source=source)):
             if isinstance(image, (bytes, bytearray, memoryview)):
                 image = pp.load_any(bytes(image), name=source)
             reading = vision.read_number(
@@ -266,7 +279,7 @@ class ImageClassifier(CompositeWidget):
             self.source_view.value = headline(reading, source)
         if self.reading is None:
             self.steps_view.children, self.topk_view.value = (), ""
-            self.source_view.value = f"<b>{html.escape(source)}</b>: no number read"
+            self.source_view.value = t("vision.no_number", source=html.escape(source))
         return self.reading
 
     def classify_test_image(self) -> pp.DigitPrediction | None:
@@ -277,11 +290,13 @@ class ImageClassifier(CompositeWidget):
             idx = [(i + j) % len(self.data.y_test) for j in range(NUMBER_LENGTH)]
             image, _ = vision.make_number(self.data.x_test[idx], seed=i)
             true = "".join(str(int(self.data.y_test[j])) for j in idx)
-            self.read(image, f"test digits {i}-{i + NUMBER_LENGTH - 1} (true number {true})")
+            self.read(
+                image, t("vision.test_digits", first=i, last=i + NUMBER_LENGTH - 1, true=true)
+            )
             self._last_input = _SLIDER
             return None
         pred = self.classify(
-            self.data.x_test[i], f"test image {i} (true label {int(self.data.y_test[i])})"
+            self.data.x_test[i], t("vision.test_source", i=i, label=int(self.data.y_test[i]))
         )
         self._last_input = _SLIDER
         return pred
@@ -289,13 +304,13 @@ class ImageClassifier(CompositeWidget):
     def classify_drawing(self) -> pp.DigitPrediction | None:
         """Classify what is drawn on the canvas (an empty canvas is a message)."""
         data = None
-        with self.guard("reading the canvas"):
+        with self.guard(t("vision.reading_canvas")):
             data = self.canvas.png_bytes()
         if data is None:  # the error area says why
             self.prediction = self.reading = None
             self.steps_view.children, self.topk_view.value = (), ""
             return None
-        return self.classify(data, "your drawing")
+        return self.classify(data, t("vision.your_drawing"))
 
     def upload_bytes(self, data: bytes, name: str = "upload") -> pp.DigitPrediction | None:
         """What the upload button does with a file's bytes (also handy from code): they go
@@ -336,12 +351,15 @@ class ImageClassifier(CompositeWidget):
     # ---- views -------------------------------------------------------------------------
     def _render(self, pred: pp.DigitPrediction, source: str) -> None:
         # The headline goes last, so a browser that sees it has the steps and bars already.
-        self.steps_view.children = [tile(img, name) for name, img in pred.prep.steps.items()]
+        self.steps_view.children = [
+            tile(img, step_caption(name)) for name, img in pred.prep.steps.items()
+        ]
         self.topk_view.value = bars(pred.top)
-        self.source_view.value = (
-            f"<b>{html.escape(source)}</b> &rarr; predicted "
-            f'<b class="bmw-predicted">{pred.label}</b> '
-            f"({pred.top[0][1]:.1%})"
+        self.source_view.value = t(
+            "vision.predicted",
+            source=html.escape(source),
+            label=f'<b class="bmw-predicted">{pred.label}</b>',
+            p=f"{pred.top[0][1]:.1%}",
         )
 
     def _render_explanation(self, pred: pp.DigitPrediction | None) -> None:
@@ -350,7 +368,7 @@ class ImageClassifier(CompositeWidget):
         method = EXPLAIN_CHOICES[self.explain.value]
         if method is None or pred is None:
             return
-        with self.guard(f"explaining with {self.explain.value}"):
+        with self.guard(t("vision.explaining", method=self.explain.label)):
             x = pred.prep.batch[0]
             exp = (
                 explain.grad_cam(self.model, x, target=pred.label)
@@ -361,23 +379,27 @@ class ImageClassifier(CompositeWidget):
             inner = slice(pad, pad + pp.MNIST_SIDE)
             steps = [k for k in pred.prep.steps if k.startswith("padded")]
             self.explain_view.children = [
-                tile(heat_overlay(pred.prep.steps[steps[0]], exp.attributions), f"{method}: input"),
+                tile(
+                    heat_overlay(pred.prep.steps[steps[0]], exp.attributions),
+                    t("vision.explain_input", method=method_name(method)),
+                ),
                 tile(
                     heat_overlay(pred.prep.steps["centred 28x28"], exp.attributions[inner, inner]),
-                    f"{method}: 28x28 digit",
+                    t("vision.explain_digit", method=method_name(method)),
                 ),
             ]
             self.explanation = exp
 
     def show_evaluation(self) -> vision.DigitEvaluation | None:
         """Held-out confusion matrix and the most confident mistakes."""
-        with self.guard("evaluating on the test set"):
+        with self.guard(t("vision.evaluating")):
             ev = vision.evaluate(self.model, self.data.x_test, self.data.y_test)
             self.evaluation = ev
             self.confusion_view.value = (
-                f"<p>held-out accuracy <b>{ev.accuracy:.2%}</b> on "
-                f"{len(self.data.y_test)} images; rows are the true "
-                f"digit, columns the prediction</p>" + confusion_html(ev.confusion)
+                "<p>"
+                + t("vision.heldout", accuracy=f"{ev.accuracy:.2%}", n=len(self.data.y_test))
+                + "</p>"
+                + confusion_html(ev.confusion)
             )
             self.wrong_view.children = [
                 tile(
@@ -415,8 +437,9 @@ def image_classifier(
         from .progress import ProgressBar
 
         quick = backend.quick_mode() if quick is None else quick
-        name = "the text's" if kind in ("text", "seed") else f"the {kind}"
-        bar = progress if progress is not None else ProgressBar(f"training {name} CNN")
+        text_cnn = kind in ("text", "seed")
+        what = t("vision.progress_text") if text_cnn else t("vision.progress_kind", kind=kind)
+        bar = progress if progress is not None else ProgressBar(what)
         model = vision.pretrained_cnn(kind, progress=bar, quick=quick, use_cache=use_cache)
     return ImageClassifier(
         model, data=data, k=k, canvas_size=canvas_size, show_wrong=show_wrong, mode=mode

@@ -25,6 +25,14 @@ _COLOURS = {
 }
 
 
+def flops_count(n: float) -> str:
+    """``sizing.format_count(n)`` for a FLOPs figure: "14.29 B" (+ "FLOPs"); in Chinese the
+    SI prefix "G" replaces "B" (billion), as Chinese texts write GFLOPs."""
+    text = sizing.format_count(n)
+    number, _, unit = text.partition(" ")
+    return f"{number} {t(f'ctx.si.{unit}')}" if unit else text
+
+
 def _same_shape(named, cfg: sizing.TransformerConfig) -> bool:
     """True when ``cfg`` is the preset ``named`` with its defaults spelled out (the FFN width
     and the KV heads the sliders always carry)."""
@@ -69,7 +77,7 @@ class ModelSizeCalculator(CompositeWidget):
         key of ``sizing.KV_BYTES``); ``batch``: sequences per step (1 to 256)."""
         if preset not in _TRANSFORMER_PRESETS:
             raise ValueError(
-                f"Unknown preset {preset!r}; valid presets: {', '.join(_TRANSFORMER_PRESETS)}"
+                t("sizing.unknown_preset", name=repr(preset), names=", ".join(_TRANSFORMER_PRESETS))
             )
         precision = one_of(precision, name="precision", choices=sizing.BYTES_PER_PARAM)
         kv_precision = one_of(kv_precision, name="kv_precision", choices=sizing.KV_BYTES)
@@ -229,7 +237,11 @@ class ModelSizeCalculator(CompositeWidget):
         rows = []
         for label, breakdown in parts.items():
             segments = [
-                (f"{t(f'ms.part.{k}')}: {sizing.format_bytes(v)}", v / biggest, _COLOURS[k])
+                (
+                    t("ctx.pair", name=t(f"ms.part.{k}"), value=sizing.format_bytes(v)),
+                    v / biggest,
+                    _COLOURS[k],
+                )
                 for k, v in breakdown.items()
                 if k != "total"
             ]
@@ -246,7 +258,7 @@ class ModelSizeCalculator(CompositeWidget):
         )
         weights = " · ".join(f"{p} {sizing.format_bytes(b)}" for p, b in r.bytes.items())
         self.memory_view.value = (
-            f"<div><b>{t('ms.weights')}:</b> {_html.escape(weights)}</div>"
+            f"<div>{t('ctx.label', label=t('ms.weights'))}{_html.escape(weights)}</div>"
             f"{_html.table(rows, css_class='bmw-memory', raw=True)}"
             f"<div style='font-size:0.85em'>{legend}</div>"
         )
@@ -259,8 +271,8 @@ class ModelSizeCalculator(CompositeWidget):
             css_class="bmw-gpus",
         )
         notes = "".join(f"<li>{_html.escape(a)}</li>" for a in r.assumptions)
-        train_flops = sizing.format_count(r.flops_per_token["train"])
-        infer_flops = sizing.format_count(r.flops_per_token["inference"])
+        train_flops = flops_count(r.flops_per_token["train"])
+        infer_flops = flops_count(r.flops_per_token["inference"])
         self.gpu_view.value = (
             f"<b>{t('ms.gpus_needed')}</b>{gpus}"
             f"<div style='font-size:0.85em'>{t('ms.flops', train=train_flops, infer=infer_flops)}"

@@ -13,6 +13,7 @@ import ipywidgets as w
 from ..engine import backend
 from ..engine.augment import pipeline_lab as lab
 from ..engine.checks import positive_int
+from ..engine.i18n import t
 from ._base import CompositeWidget
 from ._html import escape, stacked_bar, table
 from .device_dashboard import DeviceDashboard
@@ -47,19 +48,19 @@ class PipelineLab(CompositeWidget):
         self.runs: list[lab.LabRun] = []
         self.last_steps: list[lab.StepTiming] = []
         self._files = None
-        self.fused = w.Checkbox(value=False, description="fused augmentation")
+        self.fused = w.Checkbox(value=False, description=t("pipe.fused"))
         self.parallel_calls = w.Dropdown(
-            options=[("none", 0), ("2", 2), ("4", 4), ("autotune", lab.AUTOTUNE)],
+            options=[(t("pipe.none"), 0), ("2", 2), ("4", 4), (t("pipe.autotune"), lab.AUTOTUNE)],
             value=0,
-            description="parallel calls",
+            description=t("pipe.parallel"),
         )
         self.prefetch = w.Dropdown(
-            options=[("none", 0), ("1", 1), ("2", 2), ("autotune", lab.AUTOTUNE)],
+            options=[(t("pipe.none"), 0), ("1", 1), ("2", 2), (t("pipe.autotune"), lab.AUTOTUNE)],
             value=0,
-            description="prefetch",
+            description=t("pipe.prefetch"),
         )
-        self.cache = w.Checkbox(value=False, description="cache decoded images")
-        self.run_button = w.Button(description="train", icon="play", button_style="primary")
+        self.cache = w.Checkbox(value=False, description=t("pipe.cache"))
+        self.run_button = w.Button(description=t("pipe.train"), icon="play", button_style="primary")
         self.live = w.HTML()
         self.live.add_class("bmw-pipeline-live")
         self.steps_view = w.HTML()
@@ -94,10 +95,10 @@ class PipelineLab(CompositeWidget):
 
     def run(self) -> lab.LabRun | None:
         """Train once with the toggles' settings, drawing each step as it finishes."""
-        with self.guard("pipeline lab"):
+        with self.guard(t("pipe.what")):
             settings = self.settings()
             if self._files is None:
-                self.live.value = "<i>making the photo files…</i>"
+                self.live.value = f"<i>{t('pipe.making')}</i>"
                 self._files = lab.lab_images(self.images, seed=self.seed)
             self.last_steps = []
             self.run_button.disabled = True
@@ -135,11 +136,15 @@ class PipelineLab(CompositeWidget):
         longest = max(s.wait_s + s.compute_s for s in steps)
         rows = [
             f'<div data-step="{s.step}" data-wait="{s.wait_s:.5f}" data-compute="{s.compute_s:.5f}">'
-            f"<code>step {s.step:3d} (epoch {s.epoch + 1})</code> "
+            f"<code>{t('pipe.step', step=f'{s.step:3d}', epoch=s.epoch + 1)}</code> "
             + stacked_bar(
                 [
-                    (f"waiting {1000 * s.wait_s:.1f} ms", s.wait_s / longest, WAIT),
-                    (f"computing {1000 * s.compute_s:.1f} ms", s.compute_s / longest, COMPUTE),
+                    (t("pipe.waiting_ms", ms=f"{1000 * s.wait_s:.1f}"), s.wait_s / longest, WAIT),
+                    (
+                        t("pipe.computing_ms", ms=f"{1000 * s.compute_s:.1f}"),
+                        s.compute_s / longest,
+                        COMPUTE,
+                    ),
                 ],
                 width_px=320,
                 height_px=10,
@@ -150,10 +155,14 @@ class PipelineLab(CompositeWidget):
         done = len(self.last_steps)
         wait = sum(s.wait_s for s in self.last_steps)
         total = wait + sum(s.compute_s for s in self.last_steps)
-        self.live.value = (
-            f"<b>{escape(settings.label())}</b>: step {done}, "
-            f"<span style='color:{WAIT}'>waiting {wait / total:.0%}</span> / "
-            f"<span style='color:{COMPUTE}'>computing {1 - wait / total:.0%}</span> so far"
+        waiting = t("pipe.waiting_pct", pct=f"{wait / total:.0%}")
+        computing = t("pipe.computing_pct", pct=f"{1 - wait / total:.0%}")
+        self.live.value = t(
+            "pipe.live",
+            label=f"<b>{escape(settings.label())}</b>",
+            done=done,
+            waiting=f"<span style='color:{WAIT}'>{waiting}</span>",
+            computing=f"<span style='color:{COMPUTE}'>{computing}</span>",
         )
         self.steps_view.value = "".join(rows)
 
@@ -170,9 +179,11 @@ class PipelineLab(CompositeWidget):
                     s["compute_ms_per_step"],
                 ]
             )
-        self.results.value = "<div><i>Steady state: steps after the first epoch.</i></div>" + table(
+        self.results.value = f"<div><i>{t('pipe.steady')}</i></div>" + table(
             body,
-            header=["input pipeline", "images/s", "waiting", "wait ms/step", "compute ms/step"],
+            header=[
+                t(f"pipe.col.{c}") for c in ("pipeline", "rate", "waiting", "wait_ms", "compute_ms")
+            ],
             css_class="bmw-table bmw-pipeline-table",
         )
 

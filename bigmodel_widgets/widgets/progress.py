@@ -14,8 +14,15 @@ import time
 import ipywidgets as w
 
 from ..engine.i18n import t
+from ..engine.i18n.msg_progress import EN as _KEY_NAMES
 
 __all__ = ["ProgressBar"]
+
+
+def _key(name: str) -> str:
+    # the engine's info keys (loss, epoch …) in the active language; unknown ones as they are
+    key = f"progress.key.{name}"
+    return t(key) if key in _KEY_NAMES else name
 
 
 class ProgressBar(w.HBox):
@@ -66,7 +73,7 @@ class ProgressBar(w.HBox):
             self.label.value = t("progress.waiting")
         else:
             shown = ", ".join(
-                f"{k} {v:.4g}"
+                f"{_key(k)} {v:.4g}"
                 for k, v in info.items()
                 if isinstance(v, (int, float)) and not isinstance(v, bool)
             )

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..engine import backend, data, explain
 from ..engine.checks import non_negative_int
+from ..engine.i18n import t
 from ..engine.tasks import speech
 from ..engine.tasks.speech import frontend as fe
 from ..engine.tasks.speech import strings
@@ -25,21 +26,12 @@ from ._base import CompositeWidget
 from ._explain_view import frame_saliency, saliency_caption, saliency_widgets
 from ._html import bar_rows
 from ._microphone import Microphone
-from ._render import encode_png
-from ._speech_string import string_html, string_png
+from ._render import encode_png, figure_png, plot_text
+from ._speech_string import MFCC, string_html, string_png
 
 __all__ = ["SpeechExplorer", "speech_explorer"]
 
-_NONE = "(none)"
-
-
-def _png(fig) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
-    return buf.getvalue()
+KHZ = "kHz"  # a unit: the same in every language
 
 
 def _figure(width, height):
@@ -119,7 +111,7 @@ class SpeechExplorer(CompositeWidget):
             value=0,
             min=0,
             max=n - 1,
-            description="test example",
+            description=t("speech.example"),
             continuous_update=False,
             style={"description_width": "100px"},
             layout=w.Layout(width="420px"),
@@ -131,17 +123,18 @@ class SpeechExplorer(CompositeWidget):
         self.explanation: explain.Explanation | None = None
 
         self.upload = w.FileUpload(
-            accept=".wav,audio/wav", multiple=False, description="upload WAV"
+            accept=".wav,audio/wav", multiple=False, description=t("speech.upload")
         )
+        self._none = t("speech.none")  # the "no recording" entry: its text is its value
         self.recording = w.Dropdown(
-            description="recording",
+            description=t("speech.recording"),
             style={"description_width": "100px"},
             layout=w.Layout(width="520px"),
         )
-        self.mix_stereo = w.Checkbox(value=False, description="mix stereo to mono")
+        self.mix_stereo = w.Checkbox(value=False, description=t("speech.mix"))
         self.microphone = Microphone(seconds=2.0)  # a take goes through load_waveform
-        self.microphone.on_recording(lambda x, rate: self.load_waveform(x, rate, "microphone"))
-        self.microphone.on_error(lambda message: self.errors.show(f"microphone: {message}"))
+        self.microphone.on_recording(lambda x, rate: self.load_waveform(x, rate, t("mic.name")))
+        self.microphone.on_error(lambda message: self.errors.show(t("mic.error", message=message)))
         self.audio = w.Audio(format="wav", autoplay=False, loop=False)
         self.wave_info = w.HTML()
         self.wave_info.add_class("bmw-speech-wave")
@@ -149,15 +142,15 @@ class SpeechExplorer(CompositeWidget):
         self._recordings = self._find_recordings()
 
         self.string_length = w.IntSlider(
-            value=4, min=1, max=9, description="digits", continuous_update=False
+            value=4, min=1, max=9, description=t("speech.digits"), continuous_update=False
         )
         self.string_seed = w.BoundedIntText(
-            value=0, min=0, max=10**6, description="seed", layout=w.Layout(width="180px")
+            value=0, min=0, max=10**6, description=t("speech.seed"), layout=w.Layout(width="180px")
         )
-        self.build_string = w.Button(description="build a string", icon="random")
+        self.build_string = w.Button(description=t("speech.build"), icon="random")
         self.read_wav_string = w.Button(
-            description="read the WAV as a string",
-            tooltip="segment and read the loaded recording or upload (streamed in chunks)",
+            description=t("speech.read_wav"),
+            tooltip=t("speech.read_wav_tip"),
             layout=w.Layout(width="210px"),
         )
         self.string_info = w.HTML()
@@ -166,7 +159,7 @@ class SpeechExplorer(CompositeWidget):
 
         dataset_box = w.VBox(
             [
-                w.HTML("<b>Held-out recordings (dataset MFCCs)</b>"),
+                w.HTML(f"<b>{t('speech.head.dataset')}</b>"),
                 self.example,
                 w.HBox([self.mfcc_view, self.prediction]),
                 self.explain,
@@ -176,7 +169,7 @@ class SpeechExplorer(CompositeWidget):
         )
         wave_box = w.VBox(
             [
-                w.HTML("<b>Your audio (tf.signal front end)</b>"),
+                w.HTML(f"<b>{t('speech.head.audio')}</b>"),
                 w.HBox([self.recording, self.upload, self.mix_stereo]),
                 self.microphone,
                 self.audio,
@@ -186,10 +179,7 @@ class SpeechExplorer(CompositeWidget):
         )
         string_box = w.VBox(
             [
-                w.HTML(
-                    "<b>A spoken digit string</b> (held-out recordings joined with silence, "
-                    "or your WAV)"
-                ),
+                w.HTML(t("speech.head.string")),
                 w.HBox(
                     [self.string_length, self.string_seed, self.build_string, self.read_wav_string]
                 ),
@@ -210,23 +200,33 @@ class SpeechExplorer(CompositeWidget):
 
     # ---- test examples -------------------------------------------------------------------
     def _show_example(self) -> None:
-        with self.guard("test example"):
+        with self.guard(t("speech.example")):
             i = self.example.value
             seq, label = self.split.x_test[i], int(self.split.y_test[i])
             self.result = self.recognizer.predict(seq)
-            ok = "correct" if self.result.digit == label else "wrong"
+            ok = t("speech.correct" if self.result.digit == label else "speech.wrong")
+            said = t(
+                "speech.predicted",
+                digit=self.result.digit,
+                spoken=label,
+                verdict=ok,
+                frames=len(seq),
+            )
             self.prediction.value = (
                 f'<div class="bmw-speech-digit" data-digit="{self.result.digit}" data-example="{i}">'
-                f"predicted <b>{self.result.digit}</b> "
-                f"(spoken {label}, {ok}; {len(seq)} frames)</div>"
-                + _prob_bars(self.result.probabilities, label)
+                f"{said}</div>" + _prob_bars(self.result.probabilities, label)
             )
-            fig = _figure(5, 2.6)
-            ax = fig.add_subplot()
-            im = ax.imshow(seq.T, aspect="auto", origin="lower", cmap="magma")
-            ax.set(xlabel="frame", ylabel="MFCC", title=f"test example {i}: spoken {label}")
-            fig.colorbar(im, ax=ax)
-            self.mfcc_view.value = _png(fig)
+            with plot_text() as text:
+                fig = _figure(5, 2.6)
+                ax = fig.add_subplot()
+                im = ax.imshow(seq.T, aspect="auto", origin="lower", cmap="magma")
+                ax.set(
+                    xlabel=text("speech.plot.frame"),
+                    ylabel=MFCC,
+                    title=text("speech.plot.example", i=i, label=label),
+                )
+                fig.colorbar(im, ax=ax)
+                self.mfcc_view.value = figure_png(fig)
         self._show_saliency()
 
     def _show_saliency(self) -> None:
@@ -234,7 +234,7 @@ class SpeechExplorer(CompositeWidget):
         self.explanation, self.saliency_view.value, self.saliency_info.value = None, b"", ""
         if not self.explain.value:
             return
-        with self.guard("explaining the test example"):
+        with self.guard(t("speech.explaining")):
             seq = self.split.x_test[self.example.value]
             exp = explain.speech_integrated_gradients(self.recognizer, seq)
             self.saliency_view.value = encode_png(frame_saliency(seq, exp.detail))
@@ -246,22 +246,19 @@ class SpeechExplorer(CompositeWidget):
         try:
             paths = {p.parent.name + "/" + p.name: p for p in data.pocketsphinx_wavs()}
         except data.DatasetUnavailable:
-            self.recording.options = [_NONE]
-            self.recording.description = "recording"
-            self.recording.tooltip = "pocketsphinx-testdata not available"
-            self.wave_info.value = (
-                "<i>Bundled recordings: not available "
-                "(apt-get install pocketsphinx-testdata). Upload a WAV instead.</i>"
-            )
+            self.recording.options = [self._none]
+            self.recording.description = t("speech.recording")
+            self.recording.tooltip = t("speech.testdata_na")
+            self.wave_info.value = f"<i>{t('speech.bundled_na')}</i>"
             return {}
-        self.recording.options = [_NONE] + sorted(paths)
+        self.recording.options = [self._none] + sorted(paths)
         return paths
 
     def _on_recording(self, change) -> None:
-        if change["new"] in (None, _NONE):
+        if change["new"] in (None, self._none):
             return
         self._clear_wave()
-        with self.guard("recording"):
+        with self.guard(t("speech.recording")):
             path = self._recordings[change["new"]]
             self._load(fe.read_wav(path), change["new"], path.read_bytes())
 
@@ -307,38 +304,55 @@ class SpeechExplorer(CompositeWidget):
     def _render_wave(self, wave, prepared, feats, name) -> None:
         cmp = self.wave_comparison
         verdict = (
-            "close to the training data"
+            t("speech.close")
             if cmp["in_distribution"]
-            else f"<b>outside the training data</b> (MFCC {cmp['worst_coefficient']} is "
-            f"{cmp['max_abs_z']:.1f} std away): this prediction says little"
+            else t("speech.outside", k=cmp["worst_coefficient"], z=f"{cmp['max_abs_z']:.1f}")
         )
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in feats.notes)
+        head = t(
+            "speech.wave_head",
+            name=f"<b>{html.escape(name)}</b>",
+            seconds=f"{wave.seconds:.2f}",
+            rate=wave.rate,
+            channels=wave.channels,
+            frames=len(feats.mfcc),
+        )
+        says = t(
+            "speech.model_says",
+            digit=f"<b>{self.wave_prediction.digit}</b>",
+            p=f"{max(self.wave_prediction.probabilities):.0%}",
+            verdict=verdict,
+        )
         self.wave_info.value = (
-            f"<div><b>{html.escape(name)}</b>: {wave.seconds:.2f} s, {wave.rate} Hz, "
-            f"{wave.channels} channel(s), {len(feats.mfcc)} MFCC frames</div>"
+            f"<div>{head}</div>"
             + (f"<ul>{notes}</ul>" if notes else "")
-            + f'<div class="bmw-speech-wave-digit">model says <b>{self.wave_prediction.digit}</b> '
-            f"({max(self.wave_prediction.probabilities):.0%}); features are {verdict}.</div>"
-            "<div><i>These MFCCs come from this package's tf.signal front end, a reconstruction "
-            "of the dataset's (unpublished) pipeline from recordings of other speakers and "
-            "microphones: they do not match the training features exactly.</i></div>"
+            + f'<div class="bmw-speech-wave-digit">{says}</div>'
+            f"<div><i>{t('speech.not_dataset')}</i></div>"
         )
-        fig = _figure(9.5, 6)
-        axes = fig.subplots(2, 2)
-        t = np.arange(len(prepared.samples)) / prepared.rate
-        axes[0, 0].plot(t, prepared.samples, lw=0.5)
-        axes[0, 0].set(title="waveform (mono, 22,050 Hz)", xlabel="s")
-        extent = [0, feats.frame_times[-1], 0, feats.rate / 2000]
-        axes[0, 1].imshow(
-            feats.spectrogram_db.T, aspect="auto", origin="lower", cmap="magma", extent=extent
-        )
-        axes[0, 1].set(title="power spectrogram (dB)", xlabel="s", ylabel="kHz")
-        axes[1, 0].imshow(feats.mel_db.T, aspect="auto", origin="lower", cmap="magma")
-        axes[1, 0].set(title="log-mel (128 bands)", xlabel="frame", ylabel="band")
-        axes[1, 1].imshow(feats.mfcc.T, aspect="auto", origin="lower", cmap="magma")
-        axes[1, 1].set(title="MFCC (13)", xlabel="frame", ylabel="coefficient")
-        fig.tight_layout()
-        self.wave_view.value = _png(fig)
+        with plot_text() as text:
+            fig = _figure(9.5, 6)
+            axes = fig.subplots(2, 2)
+            seconds, frame = text("speech.plot.s"), text("speech.plot.frame")
+            times = np.arange(len(prepared.samples)) / prepared.rate
+            axes[0, 0].plot(times, prepared.samples, lw=0.5)
+            axes[0, 0].set(title=text("speech.plot.waveform"), xlabel=seconds)
+            extent = [0, feats.frame_times[-1], 0, feats.rate / 2000]
+            axes[0, 1].imshow(
+                feats.spectrogram_db.T, aspect="auto", origin="lower", cmap="magma", extent=extent
+            )
+            axes[0, 1].set(title=text("speech.plot.spectrogram"), xlabel=seconds, ylabel=KHZ)
+            axes[1, 0].imshow(feats.mel_db.T, aspect="auto", origin="lower", cmap="magma")
+            axes[1, 0].set(
+                title=text("speech.plot.mel"), xlabel=frame, ylabel=text("speech.plot.band")
+            )
+            axes[1, 1].imshow(feats.mfcc.T, aspect="auto", origin="lower", cmap="magma")
+            axes[1, 1].set(
+                title=text("speech.plot.mfcc"),
+                xlabel=frame,
+                ylabel=text("speech.plot.coefficient"),
+            )
+            fig.tight_layout()
+            self.wave_view.value = figure_png(fig)
 
     # ---- digit strings ---------------------------------------------------------------------
     def _clear_string(self) -> None:
@@ -348,7 +362,7 @@ class SpeechExplorer(CompositeWidget):
     def show_built_string(self) -> None:
         """Build a string from the controls' length and seed, segment it and read it."""
         self._clear_string()
-        with self.guard("digit string"):
+        with self.guard(t("speech.string")):
             if self._pool is None:
                 self._pool = strings.silence_pool(self.split)
             n = self.string_length.value
@@ -360,7 +374,7 @@ class SpeechExplorer(CompositeWidget):
     def show_string(self, frames, *, true: strings.DigitString | None = None) -> None:
         """Segment and read (frames, 13) MFCCs; ``true`` (a built string) adds the answer."""
         self._clear_string()
-        with self.guard("digit string"):
+        with self.guard(t("speech.string")):
             frames = strings.check_frames(frames)
             self.string_reading = strings.recognise_string(self.recognizer, frames)
             self.string = true
@@ -379,9 +393,9 @@ class SpeechExplorer(CompositeWidget):
     def read_loaded_wav_as_string(self, *, progress: Progress = None) -> None:
         """Read the WAV loaded above (upload or recording) as a digit string, in chunks."""
         self._clear_string()
-        with self.guard("WAV digit string"):
+        with self.guard(t("speech.wav_string")):
             if not self.audio.value:
-                raise ValueError("load a WAV first (a recording or an upload)")
+                raise ValueError(t("speech.load_first"))
             r = strings.recognise_wav(
                 self.recognizer,
                 bytes(self.audio.value),
@@ -393,9 +407,8 @@ class SpeechExplorer(CompositeWidget):
             self.string_view.value = string_png(
                 r.frames, seg, r.reading, frame_seconds=r.frame_seconds
             )
-            self.string_info.value = string_html(r.reading) + (
-                "<div><i>Front-end features are not the dataset's (see above): the segments "
-                "are meaningful, the digits only as far as the features match.</i></div>"
+            self.string_info.value = (
+                string_html(r.reading) + f"<div><i>{t('speech.string_caveat')}</i></div>"
             )
 
 
@@ -417,7 +430,7 @@ def speech_explorer(
     if recognizer is None and progress is None:
         from .progress import ProgressBar
 
-        progress = ProgressBar(f"training the {kind} speech model")
+        progress = ProgressBar(t("speech.training", kind=kind))
     quick = backend.quick_mode() if quick is None else quick
     return SpeechExplorer(
         recognizer,

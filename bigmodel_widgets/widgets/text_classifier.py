@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import ipywidgets as w
 
 from ..engine import checks
+from ..engine.i18n import t
 from ..engine.tasks.nlp import explain as nlp_explain
 from ..engine.tasks.nlp import long_text
 from ..engine.tasks.nlp.classifier import BertTextClassifier, TextClassifierBase, TextPrediction
@@ -24,14 +25,15 @@ from .progress import ProgressBar
 
 __all__ = ["TextClassifier", "text_classifier"]
 
+# value -> the key of its label (text.method.<key>, text.strategy.<value>, text.agg.<value>)
 _METHODS = {
-    "occlusion ([MASK] each token)": "occlusion",
-    "attention from [CLS] (Keras only)": "attention",
-    "integrated gradients (Keras only)": "integrated gradients",
+    "occlusion": "occlusion",
+    "attention": "attention",
+    "integrated gradients": "ig",
     "none": "none",
 }
-_STRATEGIES = {"truncate": "truncate", "head + tail": "head_tail", "windows": "windows"}
-_AGGREGATES = {"mean": "mean", "confidence-weighted": "confidence", "vote": "vote"}
+_STRATEGIES = ("truncate", "head_tail", "windows")
+_AGGREGATES = ("mean", "confidence", "vote")
 _MAX_ROWS = 64  # windows listed in the view; the rest are summarised in one line
 _EXCERPT = 160  # characters of each window's excerpt shown
 _LABEL_COLOURS = {"fresh": "#59a14f", "rotten": "#e15759"}
@@ -91,40 +93,42 @@ class TextClassifier(CompositeWidget):
         aggregate = checks.one_of(aggregate, name="aggregate", choices=long_text.AGGREGATES)
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
-        method = checks.one_of(method or "none", name="method", choices=_METHODS.values())
+        method = checks.one_of(method or "none", name="method", choices=list(_METHODS))
         if compare is not None:
             compare = checks.boolean(compare, name="compare")
         super().__init__()
         self.text = w.Textarea(
             value=text,
-            description="sentence",
+            description=t("text.sentence"),
             continuous_update=False,
-            placeholder="Type a review sentence",
+            placeholder=t("text.placeholder"),
             layout=w.Layout(width="640px", height="64px"),
         )
         self.model = w.ToggleButtons(
-            options=list(self.models), description="model", style={"button_width": "auto"}
+            options=list(self.models), description=t("text.model"), style={"button_width": "auto"}
         )
         self.method = w.Dropdown(
-            options=list(_METHODS.items()),
+            options=[(t(f"text.method.{k}"), v) for v, k in _METHODS.items()],
             value=method,
-            description="explain by",
+            description=t("text.explain_by"),
             style={"description_width": "initial"},
         )
         self.strategy = w.ToggleButtons(
-            options=list(_STRATEGIES.items()),
+            options=[(t(f"text.strategy.{v}"), v) for v in _STRATEGIES],
             value=strategy,
-            description="long text",
+            description=t("text.long_text"),
             style={"button_width": "auto"},
         )
         self.aggregate = w.Dropdown(
-            options=list(_AGGREGATES.items()),
+            options=[(t(f"text.agg.{v}"), v) for v in _AGGREGATES],
             value=aggregate,
-            description="combine windows by",
+            description=t("text.combine_by"),
             style={"description_width": "initial"},
         )
-        self.classify_button = w.Button(description="classify", button_style="primary", icon="play")
-        self.progress = ProgressBar("classifying windows", auto_display=False)
+        self.classify_button = w.Button(
+            description=t("text.classify"), button_style="primary", icon="play"
+        )
+        self.progress = ProgressBar(t("text.progress_windows"), auto_display=False)
         self.windows_view = w.HTML()
         self.windows_view.add_class("bmw-windows")
         self.probabilities_view = w.HTML()
@@ -139,7 +143,7 @@ class TextClassifier(CompositeWidget):
         self.attention = AttentionView(keras_models[0], text=text) if keras_models else None
         attention_box = w.Accordion(children=[self.attention] if self.attention else [])
         if self.attention:
-            attention_box.set_title(0, "attention: any layer and head (Keras model)")
+            attention_box.set_title(0, t("text.attention_title"))
 
         self.children = [
             self.text,
@@ -185,16 +189,14 @@ class TextClassifier(CompositeWidget):
     def update(self) -> None:
         """Classify the current text with the current model and settings, and render it."""
         self.aggregate.disabled = self.strategy.value != "windows"
-        with self.guard("Cannot classify this text"):
+        with self.guard(t("text.cannot_classify")):
             self.result = self.classify(self.classifier)
             self._render(self.result)
             self._render_compare()
             self._update_attention()
             return
         self.result = None
-        self.probabilities_view.value = (
-            "<i>probabilities: not available (see the message below)</i>"
-        )
+        self.probabilities_view.value = f"<i>{t('text.no_probabilities')}</i>"
         self.tokens_view.value = ""
         self.windows_view.value = ""
         self.compare_view.value = ""
@@ -211,20 +213,20 @@ class TextClassifier(CompositeWidget):
         bars = "".join(
             f'<div class="bmw-prob" data-label="{escape(label)}" data-prob="{p:.6f}" '
             f'style="display:flex;align-items:center;gap:6px;margin:2px 0">'
-            f'<span style="width:70px">{escape(label)}</span>'
+            f'<span style="width:70px">{escape(_label_text(label))}</span>'
             f"{bar(p, width_px=300, height_px=14, colour=_LABEL_COLOURS.get(label, '#4e79a7'))}"
             f"<span>{100 * p:.1f}%</span></div>"
             for label, p in r.probabilities.items()
         )
-        self.probabilities_view.value = (
-            f'<div><b class="bmw-label" data-label="{escape(r.label)}">{escape(r.label)}</b>'
-            f" according to <i>{escape(r.model)}</i></div>{bars}"
+        verdict = t(
+            "text.according_to",
+            label=f'<b class="bmw-label" data-label="{escape(r.label)}">'
+            f"{escape(_label_text(r.label))}</b>",
+            model=escape(r.model),
         )
+        self.probabilities_view.value = f"<div>{verdict}</div>{bars}"
         if isinstance(r, LongTextPrediction):
-            self.tokens_view.value = (
-                f"<div><b>{r.n_wordpieces} wordpieces</b> <small>(token explanations are for one "
-                "input: choose 'truncate', or paste one window's text)</small></div>"
-            )
+            self.tokens_view.value = f"<div>{t('text.long_tokens', n=r.n_wordpieces)}</div>"
             self.windows_view.value = self._windows_html(r)
         else:
             self.tokens_view.value = self._tokens_html(r)
@@ -233,11 +235,16 @@ class TextClassifier(CompositeWidget):
     @staticmethod
     def _windows_html(r: LongTextPrediction) -> str:
         if r.strategy == "head_tail":
-            how = f"the first {r.head} and the last {r.window - r.head} wordpieces"
+            how = t("text.how_head_tail", head=r.head, tail=r.window - r.head)
         elif r.strategy == "windows":
-            how = f"windows of {r.window} wordpieces every {r.stride}, combined by {r.aggregate}"
+            how = t(
+                "text.how_windows",
+                window=r.window,
+                stride=r.stride,
+                aggregate=t(f"text.agg_by.{r.aggregate}"),
+            )
         else:
-            how = f"the first {r.window} wordpieces only"
+            how = t("text.how_truncate", window=r.window)
         rows = []
         for win in r.windows[:_MAX_ROWS]:
             p = win.probabilities[win.label]
@@ -253,7 +260,8 @@ class TextClassifier(CompositeWidget):
                     f"{win.index}</span>",
                     escape(spans),
                     f'<small title="{escape(win.excerpt)}">{escape(excerpt)}</small>',
-                    f"{bar(p, width_px=80, colour=colour)} {escape(win.label)} {100 * p:.0f}%",
+                    f"{bar(p, width_px=80, colour=colour)} {escape(_label_text(win.label))} "
+                    f"{100 * p:.0f}%",
                     f"{bar(win.weight, width_px=60)} {win.weight:.2f}",
                     mark,
                 )
@@ -261,17 +269,28 @@ class TextClassifier(CompositeWidget):
         more = len(r.windows) - _MAX_ROWS
         notes = [r.note] if r.note else []
         if more > 0:
-            notes.append(f"{more} more windows not listed (all of them count in the result)")
+            notes.append(t("text.more_windows", n=more))
         note_html = "".join(
             f'<div class="bmw-long-note" style="color:#b07000">{escape(n)}</div>' for n in notes
         )
-        head = (
-            f"<div><b>{len(r.windows)} input(s)</b> read: {escape(how)}; ★ = agrees with the "
-            f"verdict ({r.n_wordpieces} wordpieces, {r.coverage:.0%} read)</div>"
+        head = t(
+            "text.windows_head",
+            n=len(r.windows),
+            how=escape(how),
+            wordpieces=r.n_wordpieces,
+            coverage=f"{r.coverage:.0%}",
         )
+        head = f"<div>{head}</div>"
         grid = table(
             rows,
-            header=("#", "wordpieces", "excerpt", "verdict", "weight", ""),
+            header=(
+                "#",
+                t("text.col_wordpieces"),
+                t("text.col_excerpt"),
+                t("text.col_verdict"),
+                t("text.col_weight"),
+                "",
+            ),
             css_class="bmw-windows-table",
             raw=True,
         )
@@ -290,21 +309,15 @@ class TextClassifier(CompositeWidget):
                 f"margin:1px;border:1px solid #ccc;border-radius:3px;"
                 f'background:rgba({rgb},{alpha:.2f})">{escape(tok)}</span>'
             )
-        how = {
-            "occlusion": "green = masking it lowers the predicted label's probability",
-            "attention": "shade = last layer's attention from [CLS], averaged over heads",
-            "integrated gradients": "green = the embedding's path from [PAD] raises the "
-            "predicted label's probability",
-            None: "no explanation selected",
-        }[r.method]
+        how = t(f"text.how.{_METHODS.get(r.method, 'none')}")
         note = (
-            f'<div class="bmw-truncated" style="color:#b07000">truncated: the text has '
-            f"{r.n_wordpieces} wordpieces, the model reads the first {r.max_length}</div>"
+            f'<div class="bmw-truncated" style="color:#b07000">'
+            f"{t('text.truncated', n=r.n_wordpieces, max=r.max_length)}</div>"
             if r.truncated
             else ""
         )
         return (
-            f"<div><b>{len(r.tokens)} wordpieces</b> <small>({how})</small></div>"
+            f"<div>{t('text.tokens_head', n=len(r.tokens), how=how)}</div>"
             f'<div style="line-height:1.9">{"".join(chips)}</div>{note}'
         )
 
@@ -322,8 +335,16 @@ class TextClassifier(CompositeWidget):
             for name, m in self.models.items()
         ]
         self.compare_view.value = table(
-            rows, header=("model", f"P({label})"), css_class="bmw-compare"
+            rows, header=(t("text.model"), f"P({_label_text(label)})"), css_class="bmw-compare"
         )
+
+
+def _label_text(label: str) -> str:
+    """A class label as the reader sees it: ``text.label.<label>`` when the catalog has it
+    (the chapter's "fresh" / "rotten"), else the label itself (a model's own names)."""
+    key = f"text.label.{label}"
+    text = t(key)
+    return label if text == key else text
 
 
 def text_classifier(

@@ -194,11 +194,15 @@ def test_exercise_checks_compute_the_answer():
     wrong = ex.check_window_spans(
         [(0, 4), (2, 6), (4, 8), (6, 9)], n_wordpieces=10, window=4, stride=2
     )
-    assert not wrong.ok and "window 3" in str(wrong)
+    assert not wrong.ok and "window 3" in str(wrong) and wrong.hint
+    assert "not yet" in str(wrong) and "(6, 10)" not in str(wrong)  # a hint, never the answer
+    short = ex.check_window_spans([(0, 4), (6, 10)], n_wordpieces=10, window=4, stride=2)
+    assert not short and "4 windows" not in str(short) and "you gave 2" in str(short)
     assert not ex.check_window_spans("nonsense", n_wordpieces=10, window=4, stride=2).ok
     p = [[0.9, 0.1], [0.4, 0.6]]
     assert ex.check_aggregate([0.65, 0.35], p, rule="mean").ok
-    assert not ex.check_aggregate([0.5, 0.5], p, rule="mean").ok
+    bad = ex.check_aggregate([0.5, 0.5], p, rule="mean")
+    assert not bad.ok and "0.65" not in str(bad) and bad.hint in str(bad)
     assert ex.check_aggregate([0.8, 0.2], p, rule="confidence").ok  # weights 0.8 and 0.2
 
 

@@ -177,7 +177,10 @@ def test_check_answer_computes_the_truth_from_the_engine():
     ok = sizing.check_answer("max_context", truth * 1.01, config=LLAMA2, gpu="l4")
     assert ok.correct and ok.truth == truth and str(ok).startswith("Correct")
     bad = sizing.check_answer("max_context", truth * 2, config=LLAMA2, gpu="l4")
-    assert not bad.correct and f"{truth:,}" in bad.message and "Not yet" in bad.message
+    # a wrong answer gets "Not yet" and a hint, never the engine's value (issue 17)
+    assert not bad.correct and "Not yet" in bad.message and "too high" in bad.message
+    assert f"{truth:,}" not in bad.message and str(truth) not in bad.message
+    assert bad.hint and bad.hint in bad.message and bad.truth == truth
     kv = sizing.check_answer("kv_cache_bytes", 512 * KIB * 4096, config=LLAMA2, context=4096)
     assert kv.correct
     share = sizing.check_answer("attention_share", 0.0137, config=GPT3, context=2048)

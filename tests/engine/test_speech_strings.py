@@ -301,7 +301,8 @@ def test_segmentation_reports_its_thresholds_and_energy():
 def test_exercise_checks_compute_their_answers():
     ok = S.check_digit_error_rate(0.25, spoken=(1, 2, 3, 4), read=(1, 2, 4))
     assert ok.ok and "0.250" in str(ok)
-    assert not S.check_digit_error_rate(0.5, spoken=(1, 2, 3, 4), read=(1, 2, 4)).ok
+    wrong = S.check_digit_error_rate(0.5, spoken=(1, 2, 3, 4), read=(1, 2, 4))
+    assert not wrong.ok and "not yet" in str(wrong) and "0.25" not in str(wrong) and wrong.hint
     assert not S.check_digit_error_rate("lots", spoken=(1,), read=()).ok
     f = _runs((SIL, 10), (SPEECH, 6), (SIL, 3), (SPEECH, 6), (SIL, 10))
     assert S.check_segment_count(1, f).ok and not S.check_segment_count(2, f).ok

@@ -242,11 +242,15 @@ def test_exercise_checks_compute_the_answer_from_the_engine(model, held_out, cap
     reading = N.read_number(model, img)
     right = int(np.argmin(reading.confidences))
     assert E.check_least_confident(model, img, right)
-    assert not E.check_least_confident(model, img, (right + 1) % 4)
+    miss = E.check_least_confident(model, img, (right + 1) % 4)
+    assert (
+        not miss and "not yet" in str(miss) and f"{reading.confidences[right]:.1%}" not in str(miss)
+    )  # a hint, never the answer (issue 17)
     result = {"per_digit_acc": 0.9, "number_acc": 0.5, "length_range": [4, 5]}
     assert E.check_number_accuracy_estimate(result, (0.9**4 + 0.9**5) / 2)
     wrong = E.check_number_accuracy_estimate(result, 0.9)
-    assert not wrong and "not quite" in str(wrong) and wrong.expected == (0.9**4 + 0.9**5) / 2
+    assert not wrong and "not yet" in str(wrong) and wrong.expected == (0.9**4 + 0.9**5) / 2
+    assert f"{wrong.expected:.3f}" not in str(wrong) and wrong.hint in str(wrong)
 
 
 def test_without_split_checks_the_reader_takes_the_segmenter_s_cuts(model):

@@ -15,7 +15,7 @@ import re
 import ipywidgets as w
 
 _TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
-_WORD = re.compile(r"[A-Za-z][\w'\-]*(?:\.[A-Za-z_]\w*)*")
+WORD = re.compile(r"[A-Za-z][\w'\-]*(?:\.[A-Za-z_]\w*)*")
 # Names, units and symbols that stay as they are in the Chinese text (as in the source text).
 _NAMES = """
     BERT MiniLM CNN MLP GPU GPUs CPU CPUs RAM NVML TF TensorFlow Keras tf keras tfmot TFLite
@@ -69,7 +69,7 @@ def english_left(strings: list[str], *, names: tuple[str, ...] = ()) -> list[str
     allowed = ALLOWED | {n.lower() for n in names}
     left = []
     for s in strings:
-        for word in _WORD.findall(s):
+        for word in WORD.findall(s):
             if len(word) > 1 and word.lower() not in allowed and not _looks_like_a_name(word):
                 left.append(f"{word!r} in {s.strip()[:60]!r}")
     return sorted(set(left))
@@ -78,3 +78,12 @@ def english_left(strings: list[str], *, names: tuple[str, ...] = ()) -> list[str
 def _looks_like_a_name(word: str) -> bool:
     # identifiers and file names (snake_case, dotted, with digits) are code, not prose
     return "_" in word or "." in word or any(c.isdigit() for c in word)
+
+
+def engine_names() -> tuple[str, ...]:
+    """Names a user types in code and the widgets show as they are: the augmentation transforms'
+    class names (shown beside their Chinese name, "Rotate 旋转") and the sizing presets."""
+    from bigmodel_widgets.engine import sizing
+    from bigmodel_widgets.engine.augment import TRANSFORMS
+
+    return (*sizing.PRESETS, *TRANSFORMS)

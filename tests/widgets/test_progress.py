@@ -76,3 +76,19 @@ def test_done_beyond_total_and_zero_total_are_clipped(shown):
     assert bar.bar.value == bar.bar.max == 3
     bar(0, 0, {})
     assert bar.bar.max == 1 and bar.bar.value == 0
+
+
+def test_the_engine_info_keys_are_shown_in_the_active_language():
+    import bigmodel_widgets as bmw
+
+    bmw.set_language("zh")
+    try:
+        bar = bmw.ProgressBar(auto_display=False)
+        bar(1, 3, {"loss": 0.5, "epoch": 1, "unknown_key": 2})
+        assert "损失 0.5" in bar.label.value and "轮 1" in bar.label.value
+        assert "unknown_key 2" in bar.label.value  # a key without a name stays as it is
+    finally:
+        bmw.set_language(None)
+    bar = bmw.ProgressBar(auto_display=False)
+    bar(1, 3, {"loss": 0.5})
+    assert "(loss 0.5)" in bar.label.value

@@ -13,11 +13,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import checks
+from .. import checks, i18n
 from . import functional as F
 from .transforms import Draw, GeometricTransform, RandomCrop, Transform, transform_from_config
 
 __all__ = ["Params", "Augmented", "Pipeline", "text_pipeline"]
+
+
+def _message(key: str, default: str) -> str:
+    """The message ``key`` in the active language; ``default`` when no catalog has it (a
+    transform defined outside the package)."""
+    text = i18n.t(key)
+    return default if text == key else text
+
+
+def _drawn_name(key: str) -> str:
+    """What a drawn value is called in a caption (``angle``, ``dx`` … translated)."""
+    return _message(f"aug.drawn.{key}", _message(f"aug.set.{key}", key))
 
 
 @dataclass(frozen=True)
@@ -34,21 +46,23 @@ class Params:
         return cls(tuple(Draw.from_dict(d) for d in items))
 
     def summary(self) -> str:
-        """One short line per applied transform, for tile captions."""
+        """One short line per applied transform, for tile captions (in the active language:
+        a transform keeps its class name, with its translated name beside it)."""
         parts = []
         for d in self.draws:
             if d.applied:
                 vals = ", ".join(
-                    f"{k}={v:.3g}"
+                    f"{_drawn_name(k)}={v:.3g}"
                     if isinstance(v, float)
-                    else f"{k}={len(v)}"
+                    else f"{_drawn_name(k)}={len(v)}"
                     if isinstance(v, tuple)
-                    else f"{k}={v}"
+                    else f"{_drawn_name(k)}={v}"
                     for k, v in d.values
                     if k not in ("noise_seed",)
                 )
-                parts.append(f"{d.name}({vals})")
-        return "; ".join(parts) or "identity"
+                name = _message(f"aug.tf.{d.name}", d.name)
+                parts.append(i18n.t("aug.caption", name=name, values=vals))
+        return i18n.t("aug.caption_sep").join(parts) or i18n.t("aug.identity")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .. import backend, checks
+from ..i18n import t
 from ..images import decode_image
 from ..training import Progress
 from .pipeline import text_pipeline
@@ -68,13 +69,16 @@ class InputSettings:
 
     def label(self) -> str:
         def n(v):
-            return "auto" if v == AUTOTUNE else str(v)
+            if not v:
+                return t("pipe.none")
+            return t("pipe.auto") if v == AUTOTUNE else str(v)
 
-        return (
-            f"{'fused' if self.fused else 'step-by-step'} augmentation, "
-            f"parallel calls {n(self.parallel_calls) if self.parallel_calls else 'none'}, "
-            f"prefetch {n(self.prefetch) if self.prefetch else 'none'}, "
-            f"cache {'on' if self.cache else 'off'}"
+        return t(
+            "pipe.label",
+            augment=t("pipe.fused" if self.fused else "pipe.steps_aug"),
+            parallel=n(self.parallel_calls),
+            prefetch=n(self.prefetch),
+            cache=t("pipe.on" if self.cache else "pipe.off"),
         )
 
 
@@ -233,6 +237,8 @@ def build_dataset(
     options = tf.data.Options()
     options.experimental_optimization.inject_prefetch = bool(settings.prefetch)
     options.experimental_optimization.map_parallelization = bool(settings.parallel_calls)
+    options.experimental_optimization.parallel_batch = bool(settings.parallel_calls)
+    options.experimental_optimization.map_and_batch_fusion = bool(settings.parallel_calls)
     return ds.with_options(options)
 
 
@@ -285,7 +291,7 @@ def run_input_lab(
     paths, labels = files
     steps_per_epoch = len(paths) // batch_size
     if steps_per_epoch < 1:
-        raise ValueError(f"need at least batch_size={batch_size} images, got {len(paths)}")
+        raise ValueError(t("pipe.too_few", batch_size=batch_size, n=len(paths)))
     tf, keras = backend.tf(), backend.keras()
     ds = build_dataset(
         paths, labels, settings, image_size=image_size, batch_size=batch_size, seed=seed
@@ -317,7 +323,7 @@ def run_input_lab(
             on_step(timing)
         if progress is not None:
             progress(step + 1, total, {"loss": loss, "epoch": timing.epoch + 1})
-    notes = () if epochs > 1 else ("one epoch only: the cache never gets read",)
+    notes = () if epochs > 1 else (t("pipe.one_epoch"),)
     return LabRun(settings, tuple(steps), steps_per_epoch, notes)
 
 

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, fields, replace
 import numpy as np
 
 from .. import checks
+from ..i18n import t
 from ..training import Progress
 from . import measure
 from ._validate import check_clusters, check_sparsity, check_tf_keras_model
@@ -51,20 +52,13 @@ class CompressionConfig:
             checks.boolean(getattr(self, name), name=name)
         object.__setattr__(self, "epochs", checks.positive_int(self.epochs, name="epochs"))
         if self.structure == "2:4" and self.sparsity != 0.5:
-            raise ValueError(
-                "structure='2:4' prunes exactly half the weights: use sparsity=0.5, "
-                f"got {self.sparsity}"
-            )
+            raise ValueError(t("comp.err.two_four", sparsity=self.sparsity))
         if self.qat and self.quant != "int8":
-            raise ValueError(
-                f"qat=True trains for int8: use quant='int8', got quant={self.quant!r}"
-            )
+            raise ValueError(t("comp.err.qat_int8", quant=t(f"comp.quant_value.{self.quant}")))
         if self.qat and self.clusters:
-            raise ValueError(
-                "qat with clustering is not supported here; use clusters=0 or qat=False"
-            )
+            raise ValueError(t("comp.err.qat_clusters"))
         if self.int8_io and self.quant != "int8":
-            raise ValueError("int8_io=True needs quant='int8'")
+            raise ValueError(t("comp.err.int8_io"))
 
     @property
     def label(self) -> str:

@@ -11,6 +11,7 @@ import functools
 
 from .. import backend, data, sizing
 from ..checks import boolean, int_in_range
+from ..i18n import t
 
 __all__ = [
     "SMALL_GPT2",
@@ -84,32 +85,30 @@ def set_threads(threads: int | None) -> str:
             pass  # already initialised: report what is in force below
     intra = tf.config.threading.get_intra_op_parallelism_threads()
     if threads is not None and intra == threads:
-        return f"{threads} thread(s)"
-    have = f"{intra} thread(s)" if intra else "TensorFlow's default threads (all cores)"
+        return t("ctx.threads", n=threads)
+    have = t("ctx.threads", n=intra) if intra else t("ctx.threads_default")
     if threads is None:
         return have
-    return f"{have}: TensorFlow was already running, so {threads} could not be set"
+    return t("ctx.threads_busy", have=have, n=threads)
 
 
 def check_contexts(contexts, *, name: str = "contexts", maximum: int) -> tuple[int, ...]:
     """A non-empty sequence of distinct context lengths, each in [1, maximum], sorted."""
     if isinstance(contexts, (str, bytes)) or not hasattr(contexts, "__iter__"):
-        raise TypeError(f"{name} must be a sequence of ints, got {contexts!r}")
+        raise TypeError(t("ctx.contexts_type", name=name, value=repr(contexts)))
     values = tuple(int_in_range(c, name=f"{name} entry", low=1, high=maximum) for c in contexts)
     if not values:
-        raise ValueError(f"{name} must hold at least one context length")
+        raise ValueError(t("ctx.contexts_empty", name=name))
     if len(set(values)) != len(values):
-        raise ValueError(f"{name} has repeated lengths: {values}")
+        raise ValueError(t("ctx.contexts_repeated", name=name, values=values))
     return tuple(sorted(values))
 
 
 def check_decoder(config) -> sizing.TransformerConfig:
     if not isinstance(config, sizing.TransformerConfig):
-        raise TypeError(f"config must be a sizing.TransformerConfig, got {type(config).__name__}")
+        raise TypeError(t("ctx.config_type", type=type(config).__name__))
     if config.kind != "decoder":
-        raise ValueError(
-            f"config must be a GPT-2-shaped decoder (kind 'decoder'), got kind {config.kind!r}"
-        )
+        raise ValueError(t("ctx.not_decoder", kind=repr(config.kind)))
     return config
 
 

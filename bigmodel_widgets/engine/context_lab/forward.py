@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import backend, sizing
 from ..checks import int_in_range, one_of
+from ..i18n import t
 from ._models import check_contexts, check_quick, load_minilm, minilm_config, set_threads
 
 __all__ = ["measure_forward", "copy_bandwidth", "score_bytes", "FULL_CONTEXTS", "QUICK_CONTEXTS"]
@@ -42,12 +43,6 @@ SCORE_READS, SCORE_WRITES = 8, 6
 SCORE_PASSES = SCORE_READS + SCORE_WRITES
 BYTES_PER_ELEMENT = 4  # float32
 BANDWIDTH_MIB = 256  # the copy benchmark's array: far larger than a core's L2 (a few MiB)
-
-
-_CLOCKS = {
-    "cpu": "process CPU time (time.process_time: the work done, not the wait for a core)",
-    "wall": "wall-clock time",
-}
 
 
 def _inputs(context: int, batch: int, vocab: int):
@@ -104,14 +99,8 @@ def _note(contexts: tuple[int, ...], errors: list[float]) -> str:
     longest, error = contexts[-1], errors[-1]
     if abs(error) < 0.10:
         return ""
-    side = "slower" if error < 0 else "faster"
-    return (
-        f"At {longest} tokens the run is {abs(error):.0%} {side} than the model says. The "
-        "model prices the attention scores' memory traffic at the bandwidth of a plain copy; "
-        "TensorFlow's passes (softmax's exp in particular) may run below or above that rate, "
-        "and caches hold the smaller score tensors, so the memory term is only a first-order "
-        "estimate."
-    )
+    side = t("ctx.slower") if error < 0 else t("ctx.faster")
+    return t("ctx.note", longest=longest, error=f"{abs(error):.0%}", side=side)
 
 
 def measure_forward(
@@ -154,7 +143,7 @@ def measure_forward(
         contexts = QUICK_CONTEXTS if quick and fit_context in QUICK_CONTEXTS else FULL_CONTEXTS
     contexts = check_contexts(contexts, maximum=config.seq_len)
     if fit_context not in contexts:
-        raise ValueError(f"fit_context {fit_context} must be one of the contexts {contexts}")
+        raise ValueError(t("ctx.fit_context", fit=fit_context, contexts=contexts))
     repeats = (
         (3 if quick else 15)
         if repeats is None
@@ -277,21 +266,22 @@ def measure_forward(
         },
         "threads": thread_note,
         "note": _note(contexts, two_err),
-        "how": (
-            f"Median {_CLOCKS[clock]} of {repeats} timed rounds (each round runs every length "
-            f"once, after a warm-up) of a tf.function forward of the real MiniLM, batch "
-            f"{batch}, {thread_note}. Predicted = overhead + FLOPs / throughput + bytes / "
-            f"bandwidth. FLOPs from sizing.prefill_flops (Kaplan: 2N + 2 * n_layers * context "
-            f"* d_attn per token). Bytes = the weights read once ({weight_bytes:,} B, float32) "
-            f"+ the attention scores: layers x heads x context^2 x 4 B x {SCORE_PASSES} passes "
-            f"({SCORE_READS} reads + {SCORE_WRITES} writes by QK^T, the scale, the mask add, "
-            f"the +1e-9, the softmax and probs.V). Bandwidth {bandwidth:.1f} GB/s measured, "
-            f"not fitted: a single-threaded numpy copy of a {BANDWIDTH_MIB} MiB float32 array "
-            f"(read + write bytes, median of 5, {clock} time). Throughput and overhead solved "
-            f"from two calls: a {small}-token call (median of {OVERHEAD_CALLS} per round; 1 "
-            f"token takes a slower matrix-vector path) and {fit_context} tokens -- the only "
-            "fitted constant is the throughput. max_rel_error is over the other lengths. "
-            f"'flops_only' is the older model (overhead from a {old_ctx}-token call + FLOPs / "
-            "throughput); 'one_constant' is FLOPs / throughput alone."
+        "how": t(
+            "ctx.how",
+            clock=t(f"ctx.clock.{clock}"),
+            repeats=repeats,
+            batch=batch,
+            threads=thread_note,
+            weight_bytes=f"{weight_bytes:,}",
+            passes=SCORE_PASSES,
+            reads=SCORE_READS,
+            writes=SCORE_WRITES,
+            bandwidth=f"{bandwidth:.1f}",
+            mib=BANDWIDTH_MIB,
+            clock_name=t(f"ctx.clock_name.{clock}"),
+            small=small,
+            calls=OVERHEAD_CALLS,
+            fit=fit_context,
+            old=old_ctx,
         ),
     }

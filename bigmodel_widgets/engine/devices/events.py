@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 from ..checks import number_in_range, positive_int
+from ..i18n import t
 
 __all__ = ["TrainingEvent", "Throughput", "TrainingLog", "EVENT_KINDS"]
 
@@ -154,7 +155,7 @@ class TrainingLog:
 
     def start_run(self, name: str) -> None:
         if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"a run needs a non-empty name, got {name!r}")
+            raise ValueError(t("dash.run_name", name=repr(name)))
         if self._run is not None:
             self.end_run()
         self._run, self._count, self._since = name, 0, time.monotonic()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import atomic_path
+from ..i18n import get_language, t
 from .events import Throughput, TrainingEvent, TrainingLog
 from .snapshot import Snapshot, as_number
 
@@ -116,9 +117,9 @@ class RunRecord:
     @classmethod
     def from_json(cls, data: dict) -> RunRecord:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise ValueError("not an exported dashboard run (no 'format': 'bmw-device-run')")
+            raise ValueError(t("dash.not_a_run"))
         if data.get("version") != VERSION:
-            raise ValueError(f"run format version {data.get('version')}, expected {VERSION}")
+            raise ValueError(t("dash.run_version", got=data.get("version"), want=VERSION))
         return cls(
             name=str(data["name"]),
             snapshots=tuple(Snapshot.from_dict(s) for s in data["snapshots"]),
@@ -164,7 +165,10 @@ def load_run(path) -> RunRecord:
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{p.name}: not valid JSON ({exc})") from exc
+        # json's own message is English: other languages get where the error is instead
+        english = get_language() == "en"
+        where = exc if english else t("dash.json_where", line=exc.lineno, col=exc.colno)
+        raise ValueError(t("dash.bad_json", name=p.name, detail=where)) from exc
     return RunRecord.from_json(data)
 
 

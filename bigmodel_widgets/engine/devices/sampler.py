@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 
 from ..checks import number_in_range, positive_int
+from ..i18n import t
 from .backends import Backend, default_backends
 from .snapshot import Snapshot, merge
 
@@ -24,7 +25,7 @@ THREAD_NAME = "bmw-sampler"
 
 def check_interval(interval: float) -> float:
     """``interval`` as a positive finite float, else a ValueError/TypeError naming it."""
-    return number_in_range(interval, name="interval (seconds)", low=0, low_open=True)
+    return number_in_range(interval, name=t("dash.interval_name"), low=0, low_open=True)
 
 
 class Sampler:

@@ -5,8 +5,10 @@ Panels hold plain lists; an unreadable value is ``None`` (a gap), never 0.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from ..i18n import t
 from .snapshot import Snapshot, as_number
 
 __all__ = ["to_series", "gpu_status", "process_gpu_memory"]
@@ -24,7 +26,11 @@ def _training(t_first: float, t_last: float, events, throughput) -> tuple[list, 
     def label(e) -> str:
         if e.kind == "run_start":
             return f"▶ {e.run}"
-        return f"■ {e.run}" if e.kind == "run_end" else e.label
+        if e.kind == "run_end":
+            return f"■ {e.run}"
+        if e.kind == "epoch" and e.label.startswith("epoch "):  # stored in English: data
+            return t("dash.epoch", n=e.label[len("epoch ") :])
+        return e.label
 
     inside = [e for e in events if t_first <= e.monotonic <= t_last + 1e-6]
     marks = [
@@ -35,7 +41,7 @@ def _training(t_first: float, t_last: float, events, throughput) -> tuple[list, 
     pts = [p for p in throughput if t_first <= p.monotonic <= t_last + 1e-6]
     runs: dict[str, list] = {}
     for p in pts:
-        runs.setdefault(p.run or "(no run)", []).append(p)
+        runs.setdefault(p.run or t("dash.line.no_run"), []).append(p)
     lines = [
         {
             "name": run,
@@ -43,8 +49,13 @@ def _training(t_first: float, t_last: float, events, throughput) -> tuple[list, 
             "values": [p.samples_per_s for p in ps],
         }
         for run, ps in runs.items()
-    ] or [{"name": "samples/s", "t": [], "values": []}]
-    return marks, {"title": "training", "unit": "samples/s", "ymax": None, "lines": lines}
+    ] or [{"name": t("dash.col.rate"), "t": [], "values": []}]
+    return marks, {
+        "title": t("dash.panel.training"),
+        "unit": t("dash.col.rate"),
+        "ymax": None,
+        "lines": lines,
+    }
 
 
 def to_series(
@@ -56,14 +67,14 @@ def to_series(
     if not history:
         return {"t": [], "panels": [], "marks": []}
     t_last = history[-1].monotonic
-    t = [round(s.monotonic - t_last, 3) for s in history]
-    cpu_lines = [_line("total", [as_number(s.cpu_percent) for s in history])]
+    times = [round(s.monotonic - t_last, 3) for s in history]
+    cpu_lines = [_line(t("dash.line.total"), [as_number(s.cpu_percent) for s in history])]
     if per_core:
         n_cores = max(len(s.cpu_per_core) for s in history)
         for c in range(n_cores):
             cpu_lines.append(
                 _line(
-                    f"core {c}",
+                    t("dash.line.core", core=c),
                     [
                         as_number(s.cpu_per_core[c]) if c < len(s.cpu_per_core) else None
                         for s in history
@@ -71,20 +82,20 @@ def to_series(
                 )
             )
     panels = [
-        {"title": "CPU", "unit": "%", "ymax": 100, "lines": cpu_lines},
+        {"title": t("dash.panel.cpu"), "unit": "%", "ymax": 100, "lines": cpu_lines},
         {
-            "title": "RAM",
+            "title": t("dash.panel.ram"),
             "unit": "%",
             "ymax": 100,
-            "lines": [_line("used", [as_number(s.ram_percent) for s in history])],
+            "lines": [_line(t("dash.line.used"), [as_number(s.ram_percent) for s in history])],
         },
         {
-            "title": "this process",
+            "title": t("dash.panel.process"),
             "unit": "MiB",
             "ymax": None,
             "lines": [
                 _line(
-                    "resident",
+                    t("dash.line.resident"),
                     [
                         None
                         if as_number(s.process_rss_bytes) is None
@@ -109,42 +120,85 @@ def to_series(
             return out
 
         panels.append(
-            {"title": "GPU utilisation", "unit": "%", "ymax": 100, "lines": per_gpu("util_percent")}
+            {
+                "title": t("dash.panel.gpu_util"),
+                "unit": "%",
+                "ymax": 100,
+                "lines": per_gpu("util_percent"),
+            }
         )
         panels.append(
-            {"title": "GPU memory", "unit": "%", "ymax": 100, "lines": per_gpu("mem_percent")}
+            {
+                "title": t("dash.panel.gpu_mem"),
+                "unit": "%",
+                "ymax": 100,
+                "lines": per_gpu("mem_percent"),
+            }
         )
     marks, training = _training(history[0].monotonic, t_last, events, throughput)
     if training is not None:
         panels.insert(0, training)
-    return {"t": t, "panels": panels, "marks": marks}
+    return {"t": times, "panels": panels, "marks": marks}
 
 
 def process_gpu_memory(snapshot: Snapshot | None) -> str:
     """This process's memory on each GPU (NVML), or "not available" with the reason."""
     if snapshot is None or not snapshot.gpus:
-        return "not available (no GPU)"
+        return t("dash.gpu_na_none")
     parts = []
     for g in snapshot.gpus:
         v = as_number(g.process_mem_bytes)
-        parts.append(f"GPU {g.index}: " + ("not available" if v is None else f"{v / _MIB:.0f} MiB"))
+        parts.append(
+            f"GPU {g.index}: " + (t("dash.gpu_na") if v is None else f"{v / _MIB:.0f} MiB")
+        )
     return "; ".join(parts)
 
 
 def gpu_status(snapshot: Snapshot | None) -> str:
     """One line for people: the GPUs seen, or why there are none ("no GPU found", "NVML ...")."""
     if snapshot is None:
-        return "no sample yet"
+        return t("dash.no_sample")
     if snapshot.gpus:
         names = ", ".join(f"{g.index}: {g.name}" for g in snapshot.gpus)
-        failed = [n for n in snapshot.notes if "failed" in n]
-        return f"{len(snapshot.gpus)} GPU(s): {names}" + (
+        failed = [_note(n) for n in snapshot.notes if "failed" in n]
+        return t("dash.gpus", n=len(snapshot.gpus), names=names) + (
             f" — {'; '.join(failed)}" if failed else ""
         )
     for note in snapshot.notes:
         if note.startswith("NVML not available") or note.startswith("nvml failed"):
-            return note
+            return _note(note)
     for note in snapshot.notes:
         if note.startswith("no GPU found"):
-            return note
-    return "no GPU found"
+            return _note(note)
+    return t("dash.no_gpu")
+
+
+# The backends' notes are data (exported with a run), kept in English; shown, they are
+# translated here. A library's own exception text inside a note stays as the library wrote it.
+_NOTES = (
+    (re.compile(r"NVML not available: (?P<detail>.*)", re.S), "dash.nvml_na"),
+    (
+        re.compile(r"GPU (?P<index>\d+): NVML read failed: (?P<detail>.*)", re.S),
+        "dash.nvml_read_failed",
+    ),
+    (re.compile(r"(?P<backend>\w+) failed: (?P<detail>.*)", re.S), "dash.backend_failed"),
+)
+_DETAILS = {
+    "nvidia-ml-py is not installed": "dash.detail.no_pynvml",
+    "fake backend without a driver": "dash.detail.fake_no_driver",
+    "fake failure": "dash.detail.fake_failure",
+}
+
+
+def _note(note: str) -> str:
+    if note == "no GPU found (NVML sees 0 devices)":
+        return t("dash.no_gpu_nvml")
+    for pattern, key in _NOTES:
+        m = pattern.fullmatch(note)
+        if m:
+            fields = m.groupdict()
+            fields["detail"] = (
+                t(_DETAILS[fields["detail"]]) if fields["detail"] in _DETAILS else fields["detail"]
+            )
+            return t(key, **fields)
+    return note

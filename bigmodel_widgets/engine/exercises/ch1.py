@@ -25,7 +25,7 @@ register(
             "en": "The text's augmentation (rotate, then a half-size crop) is given a 427 x 640 "
             "RGB photo (height 427, width 640). What is the output's shape (height, width, "
             "channels)?",
-            "zh": "课文中的数据增强（旋转，再裁剪出一半大小）处理一张 427 × 640 的 RGB 照片"
+            "zh": "教材中的数据增强（旋转，再裁剪出一半大小）处理一张 427 × 640 的 RGB 照片"
             "（高 427，宽 640）。输出的形状（高, 宽, 通道数）是多少？",
         },
         hint={
@@ -96,7 +96,7 @@ register(
             "image (bmw.augment_text.params_for_text_draws and bmw.text_pipeline). What share "
             "of the output's pixels is black fill? Then change x and y to 49 and explain why "
             "the black disappears.",
-            "zh": "在一张 200 × 200 的白色图像上重放课文的抽样 angle = 30 度、x = 0、y = 0"
+            "zh": "在一张 200 × 200 的白色图像上重放教材的抽样 angle = 30 度、x = 0、y = 0"
             "（用 bmw.augment_text.params_for_text_draws 和 bmw.text_pipeline）。"
             "输出中黑色填充的像素占多少比例？再把 x 和 y 改成 49，解释黑色为什么消失了。",
         },

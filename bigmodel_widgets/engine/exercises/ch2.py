@@ -90,7 +90,7 @@ register(
             "en": "The text pins work with tf.device('/GPU:3'). On this machine, where does that "
             "work really run? Give the device name, e.g. '/CPU:0', and explain what "
             "bmw.place reports when it falls back.",
-            "zh": "课文用 tf.device('/GPU:3') 指定设备。在这台机器上，这些计算实际在哪里运行？"
+            "zh": "教材用 tf.device('/GPU:3') 指定设备。在这台机器上，这些计算实际在哪里运行？"
             "给出设备名（如 '/CPU:0'），并解释回退时 bmw.place 报告了什么。",
         },
         hint={

@@ -35,7 +35,7 @@ register(
             "en": "A review has 100 wordpieces of text; the classifier reads windows of 46 "
             "wordpieces with a stride of 23. Write down the windows as (start, end) pairs "
             "(end exclusive).",
-            "zh": "一条评论有 100 个 wordpiece；分类器以 46 个 wordpiece 为窗口、步长 23 读取。"
+            "zh": "一条评论有 100 个子词；分类器以 46 个子词 为窗口、步长 23 读取。"
             "写出所有窗口的 (起点, 终点)（不含终点）。",
         },
         hint={
@@ -60,7 +60,7 @@ register(
         question={
             "en": "Predict how many windows (model calls) a 512-wordpiece review needs at window "
             "46 and stride 23, then measure it with bmw.nlp_long.window_spans.",
-            "zh": "先预测一条 512 个 wordpiece 的评论在窗口 46、步长 23 时需要多少个窗口"
+            "zh": "先预测一条 512 个子词 的评论在窗口 46、步长 23 时需要多少个窗口"
             "（即调用模型多少次），再用 bmw.nlp_long.window_spans 测量。",
         },
         hint={
@@ -86,9 +86,9 @@ register(
             "en": "Three windows give P(rotten), P(fresh) = (0.9, 0.1), (0.3, 0.7), (0.45, 0.55). "
             "Compute what the 'confidence' rule returns (weights proportional to each window's "
             "margin, top minus runner-up): [P(rotten), P(fresh)].",
-            "zh": "三个窗口给出 P(烂番茄), P(新鲜) = (0.9, 0.1)、(0.3, 0.7)、(0.45, 0.55)。"
+            "zh": "三个窗口给出 P(rotten), P(fresh) = (0.9, 0.1)、(0.3, 0.7)、(0.45, 0.55)。"
             "计算 'confidence' 规则的结果（权重与每个窗口的差值成正比，即最高概率减第二高概率）："
-            "[P(烂番茄), P(新鲜)]。",
+            "[P(rotten), P(fresh)]。",
         },
         hint={
             "en": "Margins 0.8, 0.4 and 0.1; divide each by their sum to get the weights; then "
@@ -117,7 +117,7 @@ register(
             "windows' votes): give [P(rotten), P(fresh)], and explain why vote and confidence "
             "choose different labels.",
             "zh": "同样的三个窗口，改用 'vote' 规则（每个标签在各窗口投票中所占的比例）："
-            "给出 [P(烂番茄), P(新鲜)]，并解释为什么投票和置信度加权选出的标签不同。",
+            "给出 [P(rotten), P(fresh)]，并解释为什么投票和置信度加权选出的标签不同。",
         },
         hint={
             "en": "Each window votes for its top label; count the votes and divide by 3.",
@@ -157,5 +157,81 @@ register(
                 "通过修改句子、观察预测的变化来验证自己的结论",
             ),
         },
+    )
+)
+
+
+# ---- explanations: which wordpiece matters most (engine/explain/exercises.py) ---------------
+_TEXT = "a gripping, beautifully acted film with a clumsy ending"
+
+
+def _top_token(classifier, text):
+    from ..explain.exercises import top_token
+
+    return top_token(classifier, text)[0]
+
+
+def _token_inputs():
+    # The question's own model: a tiny, untrained BERT (seeded, built in a second or two), so
+    # the check runs anywhere; the notebook passes its fine-tuned classifier with inputs=.
+    from transformers import BertConfig, TFBertForSequenceClassification
+
+    from .. import backend
+    from ..tasks.nlp import BertTextClassifier, load_tokenizer
+    from ..training import set_seed
+
+    backend.keras()  # the bootstrap first: tf.keras must be tf_keras
+    set_seed(0)
+    tokenizer = load_tokenizer()
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=16,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+        num_labels=2,
+    )
+    classifier = BertTextClassifier(
+        TFBertForSequenceClassification(config), tokenizer, max_length=32
+    )
+    classifier.model(classifier.encode([_TEXT]))  # build the weights
+    return {"classifier": classifier, "text": _TEXT}
+
+
+def _same_wordpiece(answer, right):
+    return answer.strip().lower() == right if isinstance(answer, str) else None
+
+
+register(
+    Exercise(
+        id="ch4.top_token",
+        chapter=4,
+        kind="predict",
+        title={"en": "The wordpiece that decides", "zh": "起决定作用的子词"},
+        question={
+            "en": "Which wordpiece of `text` has the largest integrated-gradients score for the "
+            "predicted label? Look at the scores (or at the widget's token colours with "
+            "integrated gradients), then check. (In the notebook, inputs= gives your "
+            "classifier and text.)",
+            "zh": "对预测出的标签，`text` 中哪个子词 的积分梯度分数最大？先看分数"
+            "（或在小部件中选积分梯度，看词元的颜色），再检查。（在笔记本中用 inputs= 传入你的"
+            "分类器和文本。）",
+        },
+        hint={
+            "en": "bmw.nlp_explain.integrated_gradients(classifier, text) gives one score per "
+            "wordpiece; leave out [CLS] and [SEP] (the baseline keeps them) and take the "
+            "largest. Wordpieces are lower case.",
+            "zh": "bmw.nlp_explain.integrated_gradients(classifier, text) 给每个子词 "
+            "一个分数；去掉 [CLS] 和 [SEP]（基线保留了它们），取最大的那个。子词都是小写。",
+        },
+        solve=_top_token,
+        compare=_same_wordpiece,
+        form="label",
+        inputs=_token_inputs,
+        solution='inputs = bmw.exercises.inputs("ch4.top_token")\n'
+        'exp = bmw.nlp_explain.integrated_gradients(inputs["classifier"], inputs["text"])\n'
+        "scores = list(exp.attributions)[1:-1]  # [CLS] and [SEP] are the baseline\n"
+        "answer = exp.units[1 + scores.index(max(scores))]",
     )
 )

@@ -19,13 +19,13 @@ register(
         id="ch5.text_cnn_params",
         chapter=5,
         kind="compute",
-        title={"en": "The text's CNN, counted", "zh": "数一数课文中 CNN 的参数"},
+        title={"en": "The text's CNN, counted", "zh": "数一数教材中 CNN 的参数"},
         question={
             "en": "The text's CNN is Conv2D(32, 3x3) -> MaxPool(2) -> Flatten -> Dense(10) on "
             "32 x 32 x 3 inputs (the text's input shape: digits are resized and made RGB). "
             "How many parameters does it have?",
-            "zh": "课文中的 CNN 是 Conv2D(32, 3x3) -> MaxPool(2) -> Flatten -> Dense(10)，"
-            "输入为 32 × 32 × 3（课文的输入形状：数字图像被缩放并转成 RGB）。它有多少个参数？",
+            "zh": "教材中的 CNN 是 Conv2D(32, 3x3) -> MaxPool(2) -> Flatten -> Dense(10)，"
+            "输入为 32 × 32 × 3（教材的输入形状：数字图像被缩放并转成 RGB）。它有多少个参数？",
         },
         hint={
             "en": "Conv: 32 x (3 x 3 x 3 + 1). After a valid 3x3 conv and a 2x2 pool the map is "
@@ -147,5 +147,65 @@ register(
                 "保持留出集不变，分别报告修正前后的准确率",
             ),
         },
+    )
+)
+
+
+# ---- explanations: Grad-CAM or integrated gradients (engine/explain/exercises.py) -----------
+def _deletion_winner(model, image):
+    from ..explain.exercises import deletion_winner
+
+    return deletion_winner(model, image)
+
+
+def _deletion_inputs():
+    # The question's own model: the text's CNN, untrained and seeded (cheap); the notebook
+    # passes its trained model and digit with inputs=.
+    from ..splits import mnist5k_split
+    from ..tasks.vision import build_cnn, digits_to_input
+
+    digit = mnist5k_split(seed=0).x_test[:1]
+    return {"model": build_cnn("text", seed=0), "image": digits_to_input(digit)[0]}
+
+
+def _same_method(answer, right):
+    return answer.strip().lower() == right if isinstance(answer, str) else None
+
+
+register(
+    Exercise(
+        id="ch5.deletion_winner",
+        chapter=5,
+        kind="predict",
+        title={"en": "Which explanation is more faithful?", "zh": "哪种解释更可信？"},
+        question={
+            "en": "On the digit, which explanation makes the deletion curve fall faster: "
+            "'grad-cam' or 'integrated gradients'? Predict, then check (the engine computes "
+            "both curves now). (In the notebook, inputs= gives your model and digit.)",
+            "zh": "在这张数字图像上，哪种解释让删除曲线下降得更快：'grad-cam' 还是 "
+            "'integrated gradients'？先预测，再检查（引擎当场算出两条曲线）。"
+            "（在笔记本中用 inputs= 传入你的模型和数字图像。）",
+        },
+        hint={
+            "en": "Delete the pixels in each method's order (bmw.explain.deletion_curve) and "
+            "compare the areas under the two curves: the smaller area falls faster.",
+            "zh": "按每种方法给出的顺序删除像素（bmw.explain.deletion_curve），比较两条曲线下的"
+            "面积：面积小的下降得快。",
+        },
+        solve=_deletion_winner,
+        compare=_same_method,
+        form="label",
+        inputs=_deletion_inputs,
+        solution='inputs = bmw.exercises.inputs("ch5.deletion_winner")\n'
+        'model, x = inputs["model"], inputs["image"]\n'
+        "cam = bmw.explain.grad_cam(model, x)\n"
+        "ig = bmw.explain.integrated_gradients(model, x, target=cam.target)\n"
+        "auc = {\n"
+        "    e.method: bmw.explain.deletion_curve(\n"
+        "        lambda b: model(b, training=False).numpy(), x, e.attributions, target=cam.target\n"
+        '    )["auc"]\n'
+        "    for e in (cam, ig)\n"
+        "}\n"
+        "answer = min(auc, key=auc.get)",
     )
 )

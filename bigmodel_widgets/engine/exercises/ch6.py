@@ -144,3 +144,56 @@ register(
         },
     )
 )
+
+
+# ---- explanations: the frame the recognizer listens to (engine/explain/exercises.py) --------
+def _top_frame(recognizer, seq):
+    from ..explain.exercises import top_frame
+
+    return top_frame(recognizer, seq)
+
+
+def _frame_inputs():
+    # The question's own model: the text's recognizer, untrained and seeded, on 30 frames of
+    # seeded noise (cheap); the notebook passes its trained recognizer and a test example.
+    import numpy as np
+
+    from ..tasks.speech.models import build_model
+    from ..tasks.speech.recognizer import SpeechRecognizer
+    from ..training import set_seed
+
+    set_seed(0)
+    model = build_model("text")
+    rec = SpeechRecognizer(model, np.zeros(13, np.float32), np.ones(13, np.float32), "text")
+    seq = np.random.default_rng(0).normal(size=(30, 13)).astype(np.float32)
+    return {"recognizer": rec, "seq": seq}
+
+
+register(
+    Exercise(
+        id="ch6.top_frame",
+        chapter=6,
+        kind="predict",
+        title={"en": "The frame that matters most", "zh": "最重要的那一帧"},
+        question={
+            "en": "For this example, which MFCC frame has the largest integrated-gradients "
+            "score (within 2 frames)? Predict from its MFCCs (where is the loud part?), then "
+            "check. (In the notebook, inputs= gives your recognizer and example.)",
+            "zh": "对这个样本，哪一帧 MFCC 的积分梯度分数最大（相差 2 帧以内算对）？先从它的 "
+            "MFCC 预测（响亮的部分在哪里？），再检查。（在笔记本中用 inputs= 传入你的识别器和样本。）",
+        },
+        hint={
+            "en": "bmw.explain.speech_integrated_gradients(recognizer, seq).top(1) lists the "
+            "most attributed frame; the loud frames usually carry the digit.",
+            "zh": "bmw.explain.speech_integrated_gradients(recognizer, seq).top(1) 给出得分"
+            "最高的帧；响亮的帧通常承载着数字。",
+        },
+        solve=_top_frame,
+        compare=close(0.0, 2.0),
+        form="int",
+        inputs=_frame_inputs,
+        solution='inputs = bmw.exercises.inputs("ch6.top_frame")\n'
+        'exp = bmw.explain.speech_integrated_gradients(inputs["recognizer"], inputs["seq"])\n'
+        "answer = exp.top(1)[0]",
+    )
+)

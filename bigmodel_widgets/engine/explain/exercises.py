@@ -1,8 +1,10 @@
 """The explanation sections' exercises, checked by the engine (the answer is computed now).
 
-Each ``check_*`` takes the student's answer and the question's model and input, computes the
-right answer with the same engine function the notebook uses and returns an
-:class:`engine.exercises.ExerciseCheck` (truthy when right, printed as its message).
+``top_token``, ``top_frame`` and ``deletion_winner`` compute the right answers with the same
+engine functions the notebooks use; the registry (``bmw.exercises``: ch4.top_token,
+ch5.deletion_winner, ch6.top_frame) and the older ``check_*`` functions below both call them.
+Each ``check_*`` returns an :class:`engine.exercises.ExerciseCheck` (truthy when right, printed
+as its message); a wrong answer gets "not yet" and a hint, never the answer.
 """
 
 from __future__ import annotations
@@ -11,53 +13,45 @@ import numpy as np
 
 from ..checks import non_negative_int
 from ..exercises import ExerciseCheck
+from ..i18n import t
 from .faithfulness import deletion_curve
 from .gradcam import grad_cam
 from .integrated_gradients import integrated_gradients
 from .speech import speech_integrated_gradients
 
-__all__ = ["check_top_token", "check_top_frame", "check_deletion_winner"]
+__all__ = [
+    "top_token",
+    "top_frame",
+    "deletion_aucs",
+    "deletion_winner",
+    "check_top_token",
+    "check_top_frame",
+    "check_deletion_winner",
+]
 
 
-def check_top_token(answer, *, classifier, text: str) -> ExerciseCheck:
-    """Exercise (ch. 4): which wordpiece has the largest integrated-gradients attribution?"""
+def _wrong(hint: str, expected) -> ExerciseCheck:
+    return ExerciseCheck(False, t("ex.old.wrong", hint=hint), expected, hint=hint)
+
+
+def top_token(classifier, text: str) -> tuple[str, float]:
+    """The wordpiece of ``text`` with the largest integrated-gradients score, and the score
+    ([CLS] and [SEP] are the baseline: never the answer)."""
     from ..tasks.nlp.explain import integrated_gradients as text_ig
 
     exp = text_ig(classifier, text)
-    scores = np.asarray(exp.attributions, np.float64)[1:-1]  # [CLS] and [SEP] are the baseline
-    expected = exp.units[1 + int(np.argmax(scores))]
-    if not isinstance(answer, str):
-        return ExerciseCheck(False, "give the wordpiece as a string, e.g. 'great'", expected)
-    if answer.strip().lower() == expected:
-        return ExerciseCheck(True, f"correct: {expected!r} (IG {scores.max():+.4f})", expected)
-    return ExerciseCheck(
-        False,
-        "not quite: look at the green token with the strongest colour (or sort "
-        "exp.attributions); wordpieces are lower case",
-        expected,
-    )
+    scores = np.asarray(exp.attributions, np.float64)[1:-1]
+    return exp.units[1 + int(np.argmax(scores))], float(scores.max())
 
 
-def check_top_frame(answer, *, recognizer, seq, tolerance: int = 2) -> ExerciseCheck:
-    """Exercise (ch. 6): which MFCC frame matters most (within ``tolerance`` frames)?"""
-    tolerance = non_negative_int(tolerance, name="tolerance")
-    expected = speech_integrated_gradients(recognizer, seq).top(1)[0]
-    try:
-        given = int(answer)
-    except (TypeError, ValueError):
-        return ExerciseCheck(False, "give a frame number (an int)", expected)
-    if abs(given - expected) <= tolerance:
-        return ExerciseCheck(True, f"correct: frame {expected} (you said {given})", expected)
-    return ExerciseCheck(
-        False,
-        f"not quite: the most attributed frame is more than {tolerance} frames away",
-        expected,
-    )
+def top_frame(recognizer, seq) -> int:
+    """The MFCC frame of ``seq`` with the largest integrated-gradients score."""
+    return int(speech_integrated_gradients(recognizer, seq).top(1)[0])
 
 
-def check_deletion_winner(answer, *, model, image) -> ExerciseCheck:
-    """Exercise (ch. 5): on this digit, does Grad-CAM or integrated gradients make the
-    deletion curve fall faster (smaller area)? ``image`` is the model input (H, W, C)."""
+def deletion_aucs(model, image) -> dict:
+    """The deletion-curve area of Grad-CAM's and of integrated gradients' ranking of ``image``
+    (the model input, (H, W, C)), for the class the model predicts: smaller falls faster."""
     x = np.asarray(image, np.float32)
     cam = grad_cam(model, x)
     ig = integrated_gradients(model, x, target=cam.target)
@@ -65,16 +59,54 @@ def check_deletion_winner(answer, *, model, image) -> ExerciseCheck:
     def predict(b):
         return np.asarray(model(np.asarray(b, np.float32), training=False))
 
-    aucs = {
+    return {
         e.method: deletion_curve(predict, x, e.attributions, target=cam.target)["auc"]
         for e in (cam, ig)
     }
-    expected = min(aucs, key=aucs.get)
-    numbers = ", ".join(f"{k} {v:.3f}" for k, v in aucs.items())
-    if not isinstance(answer, str) or answer.strip().lower() not in aucs:
-        return ExerciseCheck(False, "answer 'grad-cam' or 'integrated gradients'", expected)
+
+
+def deletion_winner(model, image) -> str:
+    """'grad-cam' or 'integrated gradients': whose deletion curve falls faster on ``image``."""
+    aucs = deletion_aucs(model, image)
+    return min(aucs, key=aucs.get)
+
+
+def check_top_token(answer, *, classifier, text: str) -> ExerciseCheck:
+    """Exercise (ch. 4): which wordpiece has the largest integrated-gradients attribution?
+    (The registry's ``ch4.top_token`` asks the same.)"""
+    expected, score = top_token(classifier, text)
+    if not isinstance(answer, str):
+        return ExerciseCheck(False, t("ex.old.token_form"), expected)
     if answer.strip().lower() == expected:
-        return ExerciseCheck(True, f"correct: deletion AUC {numbers}", expected)
-    return ExerciseCheck(
-        False, f"not this time: deletion AUC {numbers} (smaller is faster)", expected
-    )
+        return ExerciseCheck(
+            True, t("ex.old.token_right", token=repr(expected), score=f"{score:+.4f}"), expected
+        )
+    return _wrong(t("ex.old.token_hint"), expected)
+
+
+def check_top_frame(answer, *, recognizer, seq, tolerance: int = 2) -> ExerciseCheck:
+    """Exercise (ch. 6): which MFCC frame matters most (within ``tolerance`` frames)?
+    (The registry's ``ch6.top_frame`` asks the same.)"""
+    tolerance = non_negative_int(tolerance, name="tolerance")
+    expected = top_frame(recognizer, seq)
+    try:
+        given = int(answer)
+    except (TypeError, ValueError):
+        return ExerciseCheck(False, t("ex.old.frame_form"), expected)
+    if abs(given - expected) <= tolerance:
+        return ExerciseCheck(True, t("ex.old.frame_right", frame=expected, given=given), expected)
+    return _wrong(t("ex.old.frame_hint", tolerance=tolerance), expected)
+
+
+def check_deletion_winner(answer, *, model, image) -> ExerciseCheck:
+    """Exercise (ch. 5): on this digit, does Grad-CAM or integrated gradients make the
+    deletion curve fall faster (smaller area)? ``image`` is the model input (H, W, C).
+    (The registry's ``ch5.deletion_winner`` asks the same.)"""
+    aucs = deletion_aucs(model, image)
+    expected = min(aucs, key=aucs.get)
+    if not isinstance(answer, str) or answer.strip().lower() not in aucs:
+        return ExerciseCheck(False, t("ex.old.deletion_form"), expected)
+    if answer.strip().lower() == expected:
+        numbers = ", ".join(f"{k} {v:.3f}" for k, v in aucs.items())
+        return ExerciseCheck(True, t("ex.old.deletion_right", numbers=numbers), expected)
+    return _wrong(t("ex.old.deletion_hint"), expected)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import backend
+from ..i18n import t
 from .base import ExplainError, Explanation, check_keras_model, resolve_target
 
 __all__ = ["conv_layers", "grad_cam"]
@@ -26,10 +27,7 @@ def _pick_layer(model, layer: str | None):
     names = conv_layers(model)
     if not names:
         kinds = ", ".join(type(lay).__name__ for lay in model.layers) or "none"
-        raise ExplainError(
-            f"Grad-CAM needs a Conv2D layer and model {model.name!r} has none (layers: {kinds}); "
-            "use integrated gradients, which works on any model"
-        )
+        raise ExplainError(t("explain.err.no_conv", name=model.name, kinds=kinds))
     if layer is None:
         return model.get_layer(names[-1])
     if layer not in names:

@@ -152,8 +152,6 @@ MESSAGES: dict[str, str] = {
     "cx.flops": "forward FLOPs per token",
     "cx.crossover": "attention {share}; attention overtakes the rest at {crossover} tokens",
     "cx.no_decode": "an encoder does not generate: no decoding",
-    "cx.decode": "decode &le; <b>{rate} tokens/s</b> ({bound}-bound, {bytes} read per step)",
-    "cx.ttft": "time to first token &ge; <b>{ms} ms</b> ({bound}-bound prefill)",
     "cx.measured": "measured",
     "cx.predicted": "predicted (FLOPs + memory traffic)",
     "cx.forward_ms": "forward time (ms)",

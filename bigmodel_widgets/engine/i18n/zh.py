@@ -143,8 +143,6 @@ MESSAGES: dict[str, str] = {
     "cx.flops": "每个词元的前向 FLOPs",
     "cx.crossover": "注意力占 {share}；上下文超过 {crossover} 个词元时，注意力超过其余部分",
     "cx.no_decode": "编码器不生成文本：没有解码阶段",
-    "cx.decode": "解码 &le; <b>每秒 {rate} 个词元</b>（受 {bound} 限制，每步读取 {bytes}）",
-    "cx.ttft": "首个词元延迟 &ge; <b>{ms} 毫秒</b>（预填充受 {bound} 限制）",
     "cx.measured": "实测",
     "cx.predicted": "预测（FLOPs + 内存流量）",
     "cx.forward_ms": "前向时间（毫秒）",

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from ..checks import number_in_range
+from ..i18n import t
 
 __all__ = ["WorkerError", "PREFIX", "emit", "run_children", "child_env", "import_root"]
 
@@ -101,6 +102,11 @@ def _kill(procs) -> None:
             pass
 
 
+def _who(what: str) -> str:
+    """ "worker" or "child" in the active language (English: as given)."""
+    return t(f"dash.par.{what}") if what in ("worker", "child") else what
+
+
 def run_children(
     payloads: list[dict],
     envs: list[dict],
@@ -135,14 +141,14 @@ def run_children(
                 stdin=subprocess.DEVNULL,
             )
             tail: deque = deque(maxlen=40)
-            t = threading.Thread(
+            pump = threading.Thread(
                 target=_pump,
                 args=(p.stdout, i, q, tail),
                 daemon=True,
                 name=f"bmw-{what}-{i}-reader",
             )
-            t.start()
-            procs.append(p), tails.append(tail), pumps.append(t)
+            pump.start()
+            procs.append(p), tails.append(tail), pumps.append(pump)
         deadline = time.monotonic() + timeout_s
         while True:
             try:
@@ -159,12 +165,13 @@ def run_children(
                 if code not in (None, 0):
                     pumps[i].join(2)
                     raise WorkerError(
-                        f"{what} {i} died with exit code {code}; the other "
-                        f"{what}(s) were stopped. Last output:\n" + "\n".join(tails[i])
+                        t("dash.par.died", what=_who(what), i=i, code=code)
+                        + "\n"
+                        + "\n".join(tails[i])
                     )
             if all(c == 0 for c in codes):
-                for t in pumps:
-                    t.join(5)
+                for pump in pumps:
+                    pump.join(5)
                 while not q.empty():
                     index, msg = q.get()
                     if msg.get("kind") == "result":
@@ -172,14 +179,16 @@ def run_children(
                 missing = [i for i in range(len(procs)) if i not in results]
                 if missing:
                     raise WorkerError(
-                        f"{what} {missing[0]} exited without a result. Last output:\n"
+                        t("dash.par.no_result", what=_who(what), i=missing[0])
+                        + "\n"
                         + "\n".join(tails[missing[0]])
                     )
                 return [results[i] for i in range(len(procs))]
             if time.monotonic() > deadline:
                 raise TimeoutError(
-                    f"{what}s did not finish within {timeout_s:.0f} s and were "
-                    "stopped. Last output of " + what + " 0:\n" + "\n".join(tails[0])
+                    t("dash.par.timeout", what=_who(what), s=f"{timeout_s:.0f}")
+                    + "\n"
+                    + "\n".join(tails[0])
                 )
     finally:
         _kill(procs)

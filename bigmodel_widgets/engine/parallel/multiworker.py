@@ -16,6 +16,7 @@ import time
 
 from .. import backend, training
 from ..checks import boolean, int_in_range, non_negative_int, positive_int
+from ..i18n import t
 from ._procs import WorkerError, child_env, emit, run_children
 from .strategies import build_mlp, load_mnist_split
 
@@ -67,7 +68,7 @@ def run_multi_worker(
     steps_per_epoch = positive_int(steps_per_epoch, name="steps_per_epoch")
     seed = non_negative_int(seed, name="seed")
     if global_batch % workers:
-        raise ValueError(f"global_batch={global_batch} must divide evenly over workers={workers}")
+        raise ValueError(t("dash.par.uneven", batch=global_batch, what="workers", n=workers))
     if crash_worker is not None:
         crash_worker = int_in_range(crash_worker, name="crash_worker", low=0, high=workers - 1)
     addresses = [f"127.0.0.1:{p}" for p in free_ports(workers)]

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .. import backend
+from ..i18n import t
 
 __all__ = ["Placement", "resolve_device", "place", "gpu_names", "cpu_names"]
 
@@ -45,23 +46,21 @@ def resolve_device(name: str) -> Placement:
         raise TypeError(f"device name must be a str like '/GPU:0', got {type(name).__name__}")
     m = _NAME.match(name.strip())
     if m is None:
-        raise ValueError(
-            f"unknown device name {name!r}: use '/CPU:k' or '/GPU:k' "
-            "(optionally '/job:worker/task:0/device:GPU:0')"
-        )
+        raise ValueError(t("dash.par.bad_name", name=repr(name)))
     kind, index = m["kind"].upper(), int(m["index"] or 0)
     if kind == "GPU":
         gpus = gpu_names()
         if index < len(gpus):
             return Placement(name, f"/GPU:{index}")
-        found = f"only {len(gpus)} GPU(s): {', '.join(gpus)}" if gpus else "no GPU found"
-        return Placement(name, "/CPU:0", f"{name} is not available ({found}); running on /CPU:0")
+        found = (
+            t("dash.par.only_gpus", n=len(gpus), names=", ".join(gpus))
+            if gpus
+            else t("dash.no_gpu")
+        )
+        return Placement(name, "/CPU:0", t("dash.par.fell_back", name=name, found=found))
     cpus = cpu_names()
     if index >= len(cpus):
-        raise ValueError(
-            f"unknown device name {name!r}: this process has {len(cpus)} logical "
-            f"CPU device(s) {cpus} (split_cpu(n) adds more, before TF starts)"
-        )
+        raise ValueError(t("dash.par.no_such_cpu", name=repr(name), n=len(cpus), cpus=cpus))
     return Placement(name, f"/CPU:{index}")
 
 

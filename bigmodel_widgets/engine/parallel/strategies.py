@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import backend, splits, training
 from ..checks import boolean, non_negative_int, one_of, positive_int
+from ..i18n import t
 
 __all__ = [
     "STRATEGIES",
@@ -52,11 +53,7 @@ def split_cpu(n: int) -> list[str]:
     except RuntimeError as exc:
         have = logical_cpu_count()
         if have != n:
-            raise RuntimeError(
-                f"TensorFlow already started with {have} logical CPU device(s), so it cannot be "
-                f"split into {n} now ({exc}). Call split_cpu({n}) first thing after import "
-                "(restart the kernel), or use run_isolated(), which runs in a fresh process."
-            ) from None
+            raise RuntimeError(t("dash.par.split_late", have=have, n=n, detail=exc)) from None
     return [f"/CPU:{i}" for i in range(n)]
 
 
@@ -81,9 +78,7 @@ def make_strategy(kind: str = "default", *, replicas: int = 1):
     cpus = tf.config.list_logical_devices("CPU")
     if len(cpus) < replicas:
         raise ValueError(
-            f"replicas={replicas} needs {replicas} devices but this process has {len(gpus)} GPU(s) "
-            f"and {len(cpus)} logical CPU(s); call split_cpu({replicas}) before TensorFlow starts "
-            "or use run_isolated(..., logical_cpus=N)"
+            t("dash.par.too_few_devices", replicas=replicas, gpus=len(gpus), cpus=len(cpus))
         )
     # NCCL is GPU-only: CPUs reduce their gradients on one device.
     return tf.distribute.MirroredStrategy(
@@ -136,11 +131,11 @@ def mixed_precision_support() -> tuple[bool, str]:
     tf = backend.tf()
     gpus = tf.config.list_physical_devices("GPU")
     if not gpus:
-        return False, "no GPU found: mixed_float16 on a CPU is emulated and slower"
+        return False, t("dash.par.mp_no_gpu")
     cc = tf.config.experimental.get_device_details(gpus[0]).get("compute_capability")
     if cc and tuple(cc) >= (7, 0):
-        return True, f"GPU compute capability {cc[0]}.{cc[1]} has float16 tensor cores"
-    return False, f"GPU compute capability {cc} < 7.0: no float16 speed-up"
+        return True, t("dash.par.mp_yes", cc=f"{cc[0]}.{cc[1]}")
+    return False, t("dash.par.mp_old", cc=cc)
 
 
 @dataclass
@@ -172,13 +167,13 @@ def _devices_of(strat) -> list[str]:
     try:
         return list(strat.extended.worker_devices)
     except RuntimeError:  # the default strategy has no device list: TF places ops itself
-        return ["(TensorFlow's default placement)"]
+        return [t("dash.par.default_placement")]
 
 
 def _check_batch(global_batch: int, replicas: int) -> int:
     global_batch = positive_int(global_batch, name="global_batch")
     if global_batch % replicas:
-        raise ValueError(f"global_batch={global_batch} must divide evenly over replicas={replicas}")
+        raise ValueError(t("dash.par.uneven", batch=global_batch, what="replicas", n=replicas))
     return global_batch
 
 
@@ -213,9 +208,7 @@ def train_mlp(
     n_batches = len(x_tr) // global_batch
     steps = n_batches if steps_per_epoch is None else min(steps_per_epoch, n_batches)
     if steps < 1:
-        raise ValueError(
-            f"global_batch={global_batch} is larger than the {len(x_tr)} training images"
-        )
+        raise ValueError(t("dash.par.batch_too_big", batch=global_batch, n=len(x_tr)))
     notes = []
     policy_set = False
     if mixed_precision:
@@ -224,7 +217,7 @@ def train_mlp(
             keras.mixed_precision.set_global_policy("mixed_float16")
             policy_set = True
         else:
-            notes.append(f"mixed precision not used: {why}")
+            notes.append(t("dash.par.mp_not_used", why=why))
     try:
         strat = make_strategy(strategy, replicas=replicas)
         init = build_mlp(seed).get_weights()  # same start for every strategy
@@ -243,7 +236,7 @@ def train_mlp(
         hist = model.fit(ds, epochs=epochs, steps_per_epoch=steps, verbose=0, callbacks=cbs)
         seconds = time.perf_counter() - t0
         if clock.clock.stopped_early:  # interrupted inside the progress bar: keep what was learnt
-            notes.append(f"stopped early after {len(hist.history['loss'])} of {epochs} epoch(s)")
+            notes.append(t("dash.par.stopped", done=len(hist.history["loss"]), epochs=epochs))
         _, acc = model.evaluate(x_te, y_te, batch_size=256, verbose=0)
     finally:
         if policy_set:

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ..checks import int_in_range, one_of, positive_int
+from ..i18n import t
 
 __all__ = [
     "KINDS",
@@ -61,9 +62,9 @@ class TransformerConfig:
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, positive_int(getattr(self, name), name=name))
         if self.hidden % self.heads:
-            raise ValueError(f"hidden ({self.hidden}) must be divisible by heads ({self.heads})")
+            raise ValueError(t("sizing.hidden_heads", hidden=self.hidden, heads=self.heads))
         if self.heads % self.kv:
-            raise ValueError(f"heads ({self.heads}) must be divisible by kv_heads ({self.kv})")
+            raise ValueError(t("sizing.heads_kv", heads=self.heads, kv=self.kv))
 
     @property
     def ffn(self) -> int:
@@ -118,7 +119,7 @@ class SequentialSpec:
             elif kind == "flatten":
                 params, shape = 0, (math.prod(shape),)
             else:
-                raise ValueError(f"unknown layer kind {kind!r}")
+                raise ValueError(t("sizing.layer_kind", kind=repr(kind)))
             total += params
             rows.append((kind, shape, params))
         return total, rows
@@ -144,13 +145,13 @@ PRESETS: dict[str, TransformerConfig | SequentialSpec] = {
 def preset(name: str) -> TransformerConfig | SequentialSpec:
     """The configuration called ``name`` in :data:`PRESETS` (ValueError lists the valid ones)."""
     if name not in PRESETS:
-        raise ValueError(f"Unknown preset {name!r}; valid presets: {', '.join(PRESETS)}")
+        raise ValueError(t("sizing.unknown_preset", name=repr(name), names=", ".join(PRESETS)))
     return PRESETS[name]
 
 
 def _transformer(config) -> TransformerConfig:
     if not isinstance(config, TransformerConfig):
-        raise TypeError(f"config must be a TransformerConfig, got {type(config).__name__}")
+        raise TypeError(t("sizing.config_type", type=type(config).__name__))
     return config
 
 
@@ -228,20 +229,18 @@ def _read_json(source) -> tuple[dict, str]:
     if isinstance(source, Mapping):
         return dict(source), "config"
     if not isinstance(source, (str, os.PathLike)):
-        raise TypeError(
-            f"expected a path to config.json (or its folder) or a dict, got {type(source).__name__}"
-        )
+        raise TypeError(t("sizing.json_source", type=type(source).__name__))
     path = Path(source)
     if path.is_dir():
         path = path / "config.json"
     if not path.is_file():
-        raise ValueError(f"no config.json at {path}")
+        raise ValueError(t("sizing.no_json", path=path))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path} is not valid JSON: {exc}") from exc
+        raise ValueError(t("sizing.bad_json", path=path, exc=exc)) from exc
     if not isinstance(data, dict):
-        raise ValueError(f"{path} must hold a JSON object, got {type(data).__name__}")
+        raise ValueError(t("sizing.json_object", path=path, type=type(data).__name__))
     return data, str(path)
 
 
@@ -257,13 +256,19 @@ def from_hf_config(source: str | os.PathLike | Mapping, *, name: str | None = No
     model_type = data.get("model_type")
     if not isinstance(model_type, str) or model_type not in _HF_KEYS:
         raise ValueError(
-            f"{where}: model_type {model_type!r} is not supported; "
-            f"supported: {', '.join(_HF_KEYS)} (BERT, GPT-2 and LLaMA families)"
+            t(
+                "sizing.model_type",
+                where=where,
+                model_type=repr(model_type),
+                supported=", ".join(_HF_KEYS),
+            )
         )
     fields = {}
     for ours, key in _HF_KEYS[model_type].items():
         if key not in data:
-            raise ValueError(f"{where}: a {model_type} config.json needs {key!r}; it is missing")
+            raise ValueError(
+                t("sizing.hf_missing", where=where, model_type=model_type, key=repr(key))
+            )
         fields[ours] = data[key]
     if model_type == "bert":
         fields["type_vocab"] = data.get("type_vocab_size", 2)
@@ -273,9 +278,9 @@ def from_hf_config(source: str | os.PathLike | Mapping, *, name: str | None = No
         fields["kv_heads"] = data.get("num_key_value_heads")
         for flag in ("tie_word_embeddings", "attention_bias", "mlp_bias"):
             if data.get(flag):
-                raise ValueError(f"{where}: {flag}=true is not supported by the llama count")
+                raise ValueError(t("sizing.hf_flag", where=where, flag=flag))
         head_dim = data.get("head_dim")
         if head_dim is not None and head_dim * fields["heads"] != fields["hidden"]:
-            raise ValueError(f"{where}: head_dim {head_dim} x heads must equal hidden_size")
+            raise ValueError(t("sizing.hf_head_dim", where=where, head_dim=head_dim))
     label = name if name is not None else str(data.get("_name_or_path") or model_type)
     return TransformerConfig(name=label, kind=_HF_KIND[model_type], **fields)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..checks import one_of
+from ..i18n import t
 
 __all__ = ["GPU", "GPUS", "gpu"]
 
@@ -120,12 +121,19 @@ GPUS: dict[str, GPU] = {
 }
 
 
+def source_text(g: GPU) -> str:
+    """Where ``g``'s figures come from, in the active language (a preset's datasheet note is
+    translated; a GPU made by hand keeps its own ``source``)."""
+    key = next((k for k, v in GPUS.items() if v == g), None)
+    return t(f"sizing.source.{key}") if key is not None else g.source
+
+
 def gpu(name: str | GPU) -> GPU:
     """The preset called ``name`` in :data:`GPUS` (or ``name`` itself if it is a GPU)."""
     if isinstance(name, GPU):
         return name
     if not isinstance(name, str):
-        raise TypeError(f"gpu must be a name in GPUS or a GPU, got {type(name).__name__}")
+        raise TypeError(t("sizing.gpu_type", type=type(name).__name__))
     if name not in GPUS:
-        raise ValueError(f"Unknown GPU {name!r}; valid GPUs: {', '.join(GPUS)}")
+        raise ValueError(t("sizing.unknown_gpu", name=repr(name), names=", ".join(GPUS)))
     return GPUS[name]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 from ..checks import int_in_range, one_of, positive_int
+from ..i18n import t
 from .config import TransformerConfig, _transformer, check_context, count_params, lora_params
 
 __all__ = [
@@ -36,14 +37,7 @@ OPTIMIZER_BYTES = {
     "adafactor": 4.0,  # fp32 master copy 4; factored second moments (rows + cols) counted as 0
     "adam8bit": 6.0,  # fp32 master copy 4 + two 8-bit moments 2 (Dettmers et al. 2022)
 }
-_OPTIMIZER_NOTES = {
-    "adam": "Adam: fp32 master 4 + two fp32 moments 8 bytes per trained parameter",
-    "sgd_momentum": "SGD with momentum: fp32 master 4 + momentum 4 bytes per trained parameter",
-    "adafactor": "Adafactor (no momentum): fp32 master 4 bytes per trained parameter; its "
-    "factored second moments (one row and one column vector per matrix) are counted as 0",
-    "adam8bit": "8-bit Adam (Dettmers et al. 2022): fp32 master 4 + two 8-bit moments 2 bytes "
-    "per trained parameter (block-wise quantisation constants not counted)",
-}
+# Each optimizer's note is the message "sizing.opt.<name>" (engine/i18n/msg_core_widgets.py).
 RECOMPUTE = ("none", "selective", "full")
 FINETUNE = ("full", "lora", "qlora")
 # QLoRA's frozen base: NF4 4 bits + 0.127 bits of double-quantised constants per parameter
@@ -128,51 +122,54 @@ def training_memory(
     finetune = one_of(finetune, name="finetune", choices=FINETUNE)
     stage = int_in_range(zero_stage, name="zero_stage", low=0, high=3)
     d = positive_int(data_parallel, name="data_parallel")
-    t = positive_int(tensor_parallel, name="tensor_parallel")
+    tp = positive_int(tensor_parallel, name="tensor_parallel")
     is_tf = isinstance(config, TransformerConfig)
     n = count_params(config) if is_tf else int_in_range(config, name="params", low=0)
-    if is_tf and config.heads % t:
-        raise ValueError(f"tensor_parallel ({t}) must divide the heads ({config.heads})")
-    notes = ["mixed precision: 16-bit weights 2 B and gradients 2 B per trained parameter"]
+    if is_tf and config.heads % tp:
+        raise ValueError(t("sizing.tp_heads", t=tp, heads=config.heads))
+    notes = [t("sizing.note.mixed")]
     if finetune == "full":
         trained, frozen = n, 0.0
     else:
         if not is_tf:
-            raise ValueError(f"finetune={finetune!r} needs a TransformerConfig (adapter shapes)")
+            raise ValueError(t("sizing.finetune_needs", finetune=repr(finetune)))
         trained = lora_params(config, rank=lora_rank)
         bits = 16 if finetune == "lora" else QLORA_BITS
         frozen = n * bits / 8
         notes.append(
-            f"{finetune}: frozen base at {bits:g} bits per parameter, rank-{lora_rank} adapters "
-            f"on every linear layer ({trained:,} trained parameters)"
+            t(
+                "sizing.note.adapters",
+                finetune=finetune,
+                bits=f"{bits:g}",
+                rank=lora_rank,
+                trained=f"{trained:,}",
+            )
         )
-    notes.append(_OPTIMIZER_NOTES[optimizer])
-    weights = (frozen + 2 * trained) / t
-    gradients = 2 * trained / t
-    states = OPTIMIZER_BYTES[optimizer] * trained / t
+    notes.append(t(f"sizing.opt.{optimizer}"))
+    weights = (frozen + 2 * trained) / tp
+    gradients = 2 * trained / tp
+    states = OPTIMIZER_BYTES[optimizer] * trained / tp
     if stage >= 1:
         states /= d
     if stage >= 2:
         gradients /= d
     if stage >= 3:
         weights /= d
-    if t > 1 or d > 1:
+    if tp > 1 or d > 1:
         notes.append(
-            f"per GPU: tensor parallel {t} splits model states {t} ways; ZeRO stage {stage} "
-            f"over {d} data-parallel GPUs shards "
-            + ("nothing", "optimizer states", "optimizer states and gradients", "all states")[stage]
+            t("sizing.note.parallel", t=tp, stage=stage, d=d, what=t(f"sizing.shard.{stage}"))
         )
     activations = 0
     if is_tf:
         activations = activation_bytes(
-            config, seq_len=seq_len, batch=batch, recompute=recompute, tensor_parallel=t
+            config, seq_len=seq_len, batch=batch, recompute=recompute, tensor_parallel=tp
         )
         notes.append(
-            f"activations: Korthikanti et al. 2022, 16-bit, recomputation {recompute!r}"
-            + (f", tensor parallel {t} without sequence parallelism" if t > 1 else "")
+            t("sizing.note.activations", recompute=t(f"sizing.recompute.{recompute}"))
+            + (t("sizing.note.activations_tp", t=tp) if tp > 1 else "")
         )
     else:
-        notes.append("activations: not estimated for this model")
+        notes.append(t("sizing.note.no_activations"))
     out = {
         "weights": _ceil(weights),
         "gradients": _ceil(gradients),
@@ -213,12 +210,11 @@ def serving_memory(
         "activations": activations,
         "total": weights + kv + activations,
         "assumptions": [
-            f"weights at {wp}: {BYTES_PER_PARAM[wp]:g} bytes per parameter",
-            f"KV cache at {kp}: 2 x layers x kv_heads x head_dim x {KV_BYTES[kp]:g} bytes per token"
+            t("sizing.note.weights", precision=wp, bytes=f"{BYTES_PER_PARAM[wp]:g}"),
+            t("sizing.note.kv", precision=kp, bytes=f"{KV_BYTES[kp]:g}")
             if c.kind != "encoder"
-            else "KV cache: none (an encoder does not generate)",
-            "activations: one layer's transient prefill tensors (4h + 2f per token, "
-            f"{element} bytes), fused attention without an s x s score matrix",
+            else t("sizing.note.kv_none"),
+            t("sizing.note.prefill_activations", bytes=element),
         ],
     }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from ..checks import one_of, positive_int
+from ..i18n import t
 from .config import MAX_CONTEXT, SequentialSpec, TransformerConfig, count_params
 from .memory import BYTES_PER_PARAM, KV_BYTES, gpus_needed, kv_cache_bytes, training_memory
 
@@ -55,11 +56,11 @@ def estimate(
     """
     is_tf = isinstance(config, TransformerConfig)
     if not is_tf and not isinstance(config, SequentialSpec):
-        raise TypeError(f"config must be a TransformerConfig or SequentialSpec, got {config!r}")
+        raise TypeError(t("sizing.estimate_type", config=repr(config)))
     if seq_len is not None:
         seq = positive_int(seq_len, name="seq_len")
         if seq > MAX_CONTEXT:
-            raise ValueError(f"seq_len must be an int between 1 and {MAX_CONTEXT}, got {seq}")
+            raise ValueError(t("sizing.seq_len_range", high=MAX_CONTEXT, value=seq))
     else:
         seq = config.seq_len if is_tf else 1
     options = {
@@ -86,13 +87,11 @@ def estimate(
 def estimate_keras_model(model, *, precision: str = "fp16", batch: int = 1) -> SizeReport:
     """The same report for any built Keras model (tf_keras or Keras 3), via ``count_params``."""
     if not hasattr(model, "count_params"):
-        raise TypeError(f"expected a Keras model, got {type(model).__name__}")
+        raise TypeError(t("sizing.keras_type", type=type(model).__name__))
     try:
         n = int(model.count_params())
     except ValueError as exc:
-        raise ValueError(
-            f"the model is not built yet; call it on data or build() first ({exc})"
-        ) from exc
+        raise ValueError(t("sizing.not_built", exc=exc)) from exc
     return _report(
         getattr(model, "name", "model"),
         n,
@@ -143,13 +142,12 @@ def _report(
         for g in GPU_SIZES_GB
     }
     assumptions = [
-        f"training: {note}" if i == 0 else note for i, note in enumerate(train["assumptions"])
+        t("sizing.note.training", note=note) if i == 0 else note
+        for i, note in enumerate(train["assumptions"])
     ] + [
-        f"serving: weights at {precision} plus a {kv_precision} KV cache (decoders)",
-        "GPUs: a lower bound for the whole job, memory only (GiB; no framework overhead, "
-        "no fragmentation)",
-        "FLOPs: 6N per training token, 2N per inference token (attention term: "
-        "forward_flops_per_token)",
+        t("sizing.note.serving", precision=precision, kv_precision=kv_precision),
+        t("sizing.note.gpus"),
+        t("sizing.note.flops"),
     ]
     return SizeReport(
         name=name,

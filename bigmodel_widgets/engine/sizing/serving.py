@@ -3,9 +3,10 @@ bound), decode is memory-bandwidth-bound (tokens per second, an upper bound)."""
 
 from __future__ import annotations
 
+from ..i18n import t
 from .compute import forward_flops_per_token, prefill_flops
 from .config import TransformerConfig, _transformer
-from .gpus import GPU
+from .gpus import GPU, source_text
 from .gpus import gpu as _gpu
 from .memory import serving_memory
 
@@ -63,10 +64,14 @@ def serving_bounds(
         "decode_bound": None,
     }
     notes = [
-        f"peak {compute} dense FLOP/s {peak / 1e12:g} T and bandwidth {g.bandwidth / 1e9:g} GB/s "
-        f"from {g.source}",
-        "prefill: every weight read once, FLOPs from prefill_flops (causal for decoders); a "
-        "lower bound: real kernels reach a fraction of peak",
+        t(
+            "sizing.note.peak",
+            precision=compute,
+            peak=f"{peak / 1e12:g}",
+            bandwidth=f"{g.bandwidth / 1e9:g}",
+            source=source_text(g),
+        ),
+        t("sizing.note.prefill"),
     ]
     if c.kind != "encoder":
         step_bytes = memory["weights"] + memory["kv_cache"]
@@ -79,11 +84,8 @@ def serving_bounds(
             decode_tokens_per_s=batch / step,
             decode_bound="memory" if memory_s >= compute_s else "compute",
         )
-        notes.append(
-            "decode: each step reads all weights and the whole KV cache once; an upper bound "
-            "on tokens/s (no kernel overhead, no sampling)"
-        )
+        notes.append(t("sizing.note.decode"))
     else:
-        notes.append("decode: none (an encoder reads its input in one pass and does not generate)")
+        notes.append(t("sizing.note.no_decode"))
     out["assumptions"] = memory["assumptions"] + notes
     return out

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..checks import number_in_range, one_of, positive_int
 from ..exercises import ExerciseCheck
+from ..i18n import t
 from .compute import attention_crossover_context, forward_flops_per_token
 from .config import MAX_CONTEXT, TransformerConfig, _transformer, check_context
 from .gpus import GPU
@@ -53,10 +54,18 @@ def _refuse_small_gpu(c, g: GPU, smallest: int, weight_precision: str, what: str
     weights = serving_memory(c, context=1, weight_precision=weight_precision)["weights"]
     if weights > g.memory_bytes:
         raise ValueError(
-            f"{c.name}'s {weight_precision} weights ({format_bytes(weights)}) do not fit the "
-            f"{g.name} ({format_bytes(g.memory_bytes)}): choose a bigger GPU or a lower precision"
+            t(
+                "sizing.weights_too_big",
+                model=c.name,
+                precision=weight_precision,
+                weights=format_bytes(weights),
+                gpu=g.name,
+                memory=format_bytes(g.memory_bytes),
+            )
         )
-    raise ValueError(f"not even {what} fits the {g.name} ({format_bytes(g.memory_bytes)})")
+    raise ValueError(
+        t("sizing.nothing_fits", what=what, gpu=g.name, memory=format_bytes(g.memory_bytes))
+    )
 
 
 def max_context(
@@ -79,7 +88,7 @@ def max_context(
             c, context=s, batch=batch, weight_precision=weight_precision, kv_precision=kv_precision
         )
 
-    _refuse_small_gpu(c, g, total(1), weight_precision, "one token")
+    _refuse_small_gpu(c, g, total(1), weight_precision, t("sizing.one_token"))
     return _largest(lambda s: total(s) <= g.memory_bytes, 1, MAX_CONTEXT)
 
 
@@ -105,7 +114,8 @@ def max_batch(
             kv_precision=kv_precision,
         )
 
-    _refuse_small_gpu(c, g, total(1), weight_precision, f"one sequence of {context:,} tokens")
+    what = t("sizing.one_sequence", context=f"{context:,}")
+    _refuse_small_gpu(c, g, total(1), weight_precision, what)
     return _largest(lambda b: total(b) <= g.memory_bytes, 1, MAX_BATCH)
 
 
@@ -144,10 +154,12 @@ def context_report(
         "serving": {k: v for k, v in bounds.items() if k not in ("memory", "assumptions")},
         "assumptions": bounds["assumptions"]
         + [
-            "FLOPs per token: Kaplan et al. 2020, 2 x non-embedding parameters + "
-            "2 x layers x context x d_attn (forward)",
-            f"longest context: memory only (weights + KV cache + activations <= the GPU's "
-            f"{format_bytes(g.memory_bytes)}); the model was trained for {c.seq_len:,} positions",
+            t("sizing.note.kaplan"),
+            t(
+                "sizing.note.longest",
+                memory=format_bytes(g.memory_bytes),
+                positions=f"{c.seq_len:,}",
+            ),
         ],
     }
 
@@ -177,7 +189,7 @@ def _truth(question, c, g, context, batch, wp, kp) -> float:
     if question == "attention_share":
         return forward_flops_per_token(c, context=check_context(context))["attention_share"]
     if g is None:
-        raise ValueError(f"question {question!r} needs gpu= (one of the GPUS names)")
+        raise ValueError(t("sizing.needs_gpu", question=repr(question)))
     if question == "max_context":
         return max_context(c, gpu=g, batch=batch, weight_precision=wp, kv_precision=kp)
     context = check_context(context)
@@ -224,21 +236,34 @@ def check_answer(
     g = _gpu(gpu) if gpu is not None else None
     batch = positive_int(batch, name="batch")
     if context is None and question not in ("max_context", "crossover_context"):
-        raise ValueError(f"question {question!r} needs context=")
+        raise ValueError(t("sizing.needs_context", question=repr(question)))
     truth = float(_truth(question, c, g, context, batch, weight_precision, kv_precision))
-    if truth == MAX_CONTEXT and question == "max_context":
-        note = f" (the solver's cap: memory is not the limit below {MAX_CONTEXT:,} tokens)"
-    else:
-        note = ""
     error = abs(answer - truth) / max(abs(truth), 1e-12)
     ok = error <= tolerance
-    where = f" on the {g.name}" if g is not None else ""
-    said, true = _fmt(answer), _fmt(truth)
+    where = t("sizing.check.where", gpu=g.name) if g is not None else ""
+    said = _fmt(answer)
     if ok:
-        message = f"Correct: {question} for {c.name}{where} is {true}{note}; you said {said}."
-    else:
-        message = (
-            f"Not yet: you said {said}, the engine computes {true} for {question} "
-            f"({c.name}{where}), {error:.0%} off (tolerance {tolerance:.0%}){note}."
+        capped = truth == MAX_CONTEXT and question == "max_context"
+        message = t(
+            "sizing.check.right",
+            question=question,
+            model=c.name,
+            where=where,
+            truth=_fmt(truth),
+            note=t("sizing.check.cap", cap=f"{MAX_CONTEXT:,}") if capped else "",
+            said=said,
         )
-    return AnswerCheck(ok, message, truth, question=question, answer=answer)
+        return AnswerCheck(ok, message, truth, question=question, answer=answer)
+    # a wrong answer is told which way it is off and given a hint, never the engine's value
+    hint = t(f"sizing.hint.{question}")
+    message = t(
+        "sizing.check.wrong",
+        said=said,
+        question=question,
+        model=c.name,
+        where=where,
+        direction=t("sizing.check.high" if answer > truth else "sizing.check.low"),
+        tolerance=f"{tolerance:.0%}",
+        hint=hint,
+    )
+    return AnswerCheck(ok, message, truth, question=question, answer=answer, hint=hint)

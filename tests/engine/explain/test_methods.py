@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import bigmodel_widgets as bmw
 from bigmodel_widgets.engine import explain
 from bigmodel_widgets.engine.tasks.nlp import explain as text_explain
 from tests.engine.explain import _tiny
@@ -113,13 +114,27 @@ def test_exercises_compute_their_answer(cnn, bert):
 
     rec, seq = _tiny.frame_recognizer(), _tiny.frame_sequence()
     assert exercises.check_top_frame(_tiny.KEY_FRAME + 1, recognizer=rec, seq=seq)
-    assert not exercises.check_top_frame(0, recognizer=rec, seq=seq)
+    far = exercises.check_top_frame(0, recognizer=rec, seq=seq)
+    assert not far and "not yet" in far.message and str(_tiny.KEY_FRAME) not in far.message
     assert not exercises.check_top_frame("x", recognizer=rec, seq=seq)
     text = _tiny.keyword_texts(2, seed=5)[0][1]
     assert exercises.check_top_token(_tiny.KEY_WORD, classifier=bert, text=text)
-    assert not exercises.check_top_token("the", classifier=bert, text=text)
+    wrong = exercises.check_top_token("the", classifier=bert, text=text)
+    assert not wrong and _tiny.KEY_WORD not in wrong.message and wrong.hint
     verdict = exercises.check_deletion_winner("grad-cam", model=cnn, image=_tiny.region_image())
     other = exercises.check_deletion_winner(
         "integrated gradients", model=cnn, image=_tiny.region_image()
     )
-    assert bool(verdict) != bool(other) and "deletion AUC" in verdict.message
+    assert bool(verdict) != bool(other)
+    right, wrong = (verdict, other) if verdict else (other, verdict)
+    assert "deletion AUC" in right.message  # the figures only once the answer is right
+    assert "AUC" not in wrong.message and "not yet" in wrong.message and wrong.hint
+    # the registry asks the same question (ch4.top_token, ch5.deletion_winner, ch6.top_frame)
+    assert bmw.exercises.check(
+        "ch6.top_frame", _tiny.KEY_FRAME, inputs={"recognizer": rec, "seq": seq}
+    )
+    assert bmw.exercises.check(
+        "ch4.top_token", _tiny.KEY_WORD.upper(), inputs={"classifier": bert, "text": text}
+    )
+    inputs = {"model": cnn, "image": _tiny.region_image()}
+    assert bmw.exercises.check("ch5.deletion_winner", right.expected, inputs=inputs)

@@ -21,6 +21,7 @@ import numpy as np
 
 from ... import backend, checks, data
 from ..._aliases import module_aliases
+from ...i18n import t
 
 __all__ = [
     "LABELS",
@@ -47,7 +48,8 @@ def check_text(text, name: str = "text") -> str:
     if not isinstance(text, str):
         raise TypeError(f"{name} must be a str, got {type(text).__name__}")
     if not text.strip():
-        raise ValueError(f"{name} is empty: type a sentence to classify")
+        shown = t("text.arg_text") if name == "text" else name
+        raise ValueError(t("text.err.empty", name=shown))
     return text
 
 

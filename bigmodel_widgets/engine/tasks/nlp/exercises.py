@@ -2,7 +2,9 @@
 
 Each ``check_*`` takes the student's answer and the question's numbers, computes the answer with
 the same engine function the chapter uses, and returns the engine's one exercise record,
-:class:`engine.exercises.ExerciseCheck` (truthy when right, printed as its message).
+:class:`engine.exercises.ExerciseCheck` (truthy when right, printed as its message). A wrong
+answer gets "not yet" and a hint, never the answer. The notebooks use the registry instead
+(``bmw.exercises.check("ch4.window_spans", ...)``); ``bmw.nlp_exercises`` is deprecated.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...exercises import ExerciseCheck
+from ...i18n import t
 from .long_text import aggregate_windows, window_spans
 
 __all__ = ["check_window_spans", "check_aggregate"]
@@ -21,15 +24,15 @@ def check_window_spans(answer, *, n_wordpieces: int, window: int, stride: int) -
     try:
         given = tuple((int(s), int(e)) for s, e in answer)
     except (TypeError, ValueError):
-        return ExerciseCheck(False, "give a list of (start, end) pairs", expected)
+        return ExerciseCheck(False, t("ex.old.spans_form"), expected)
     if given == expected:
-        return ExerciseCheck(True, f"correct: {len(expected)} windows", expected)
+        return ExerciseCheck(True, t("ex.old.spans_right", n=len(expected)), expected)
     if len(given) != len(expected):
-        hint = f"there are {len(expected)} windows, you gave {len(given)}"
+        hint = t("ex.old.spans_count", given=len(given))
     else:
         k = next(i for i, (a, b) in enumerate(zip(given, expected)) if a != b)
-        hint = f"window {k} is wrong (remember the last window ends at {n_wordpieces})"
-    return ExerciseCheck(False, f"not quite: {hint}", expected)
+        hint = t("ex.old.spans_window", k=k, n=n_wordpieces)
+    return ExerciseCheck(False, t("ex.old.wrong", hint=hint), expected, hint=hint)
 
 
 def check_aggregate(answer, probabilities, *, rule: str) -> ExerciseCheck:
@@ -38,9 +41,10 @@ def check_aggregate(answer, probabilities, *, rule: str) -> ExerciseCheck:
     try:
         given = np.asarray(answer, dtype=np.float64).reshape(expected.shape)
     except (TypeError, ValueError):
-        return ExerciseCheck(False, f"give {expected.size} probabilities, one per label", expected)
+        return ExerciseCheck(False, t("ex.old.agg_form", n=expected.size), expected)
     if np.allclose(given, expected, atol=5e-3):
-        return ExerciseCheck(True, f"correct: {np.round(expected, 3).tolist()}", expected)
-    return ExerciseCheck(
-        False, f"not quite: {rule!r} gives something else (try again; weights sum to 1)", expected
-    )
+        return ExerciseCheck(
+            True, t("ex.old.agg_right", probs=np.round(expected, 3).tolist()), expected
+        )
+    hint = t("ex.old.agg_hint", rule=repr(rule))
+    return ExerciseCheck(False, t("ex.old.wrong", hint=hint), expected, hint=hint)

@@ -14,6 +14,7 @@ import numpy as np
 
 from ...explain.base import ExplainError, Explanation
 from ...explain.integrated_gradients import DEFAULT_STEPS, completeness, path_integral
+from ...i18n import t
 from .classifier import BertTextClassifier, TextClassifierBase, TextPrediction, check_text
 
 __all__ = [
@@ -57,10 +58,9 @@ def occlusion(clf: TextClassifierBase, text: str) -> np.ndarray:
 
 def _keras_only(clf, method: str) -> BertTextClassifier:
     if not isinstance(clf, BertTextClassifier):
-        raise ExplainError(
-            f"{method} needs the Keras BERT model (BertTextClassifier), got "
-            f"{type(clf).__name__}: a .tflite model returns only logits, use occlusion"
-        )
+        names = {"attention": "attention", "integrated gradients": "ig"}
+        shown = t(f"text.method_name.{names[method]}") if method in names else method
+        raise ExplainError(t("text.err.keras_bert", method=shown, kind=type(clf).__name__))
     return clf
 
 
@@ -177,17 +177,11 @@ def classify(clf: TextClassifierBase, text, method: str | None = "occlusion") ->
         return pred
     if method == "attention":
         if not isinstance(clf, BertTextClassifier):
-            raise ValueError(
-                "method='attention' needs the Keras model (a .tflite model returns "
-                "only logits); use method='occlusion'"
-            )
+            raise ValueError(t("text.err.keras_only", method=t("text.method_name.attention")))
         scores = clf.cls_attention(text)
     elif method == "integrated gradients":
         if not isinstance(clf, BertTextClassifier):
-            raise ValueError(
-                "method='integrated gradients' needs the Keras model (a .tflite model "
-                "returns only logits); use method='occlusion'"
-            )
+            raise ValueError(t("text.err.keras_only", method=t("text.method_name.ig")))
         scores = integrated_gradients(clf, text).attributions
     else:
         scores = occlusion(clf, text)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ... import checks
+from ...i18n import t
 from ...training import Progress
 from .classifier import TextClassifierBase, check_text, softmax
 
@@ -120,10 +121,7 @@ def wordpieces(
     chunk_chars = checks.positive_int(chunk_chars, name="chunk_chars", minimum=100)
     max_chars = checks.positive_int(max_chars, name="max_chars")
     if len(text) > max_chars:
-        raise ValueError(
-            f"the text has {len(text):,} characters, more than max_chars={max_chars:,}: "
-            "split it into parts (chapters, reviews) and classify each"
-        )
+        raise ValueError(t("text.err.too_long", n=f"{len(text):,}", max=f"{max_chars:,}"))
     ids, offsets, start = [], [], 0
     while start < len(text):
         end = min(start + chunk_chars, len(text))
@@ -277,7 +275,7 @@ def _plan(clf, text, strategy, window, stride, head, max_windows) -> _Plan:
     ids, offsets = wordpieces(clf.tokenizer, text)
     n = len(ids)
     if not n:
-        raise ValueError("the text has no wordpieces the model can read (only control characters?)")
+        raise ValueError(t("text.err.no_wordpieces"))
     inputs = plan_windows(n, strategy=strategy, window=window, stride=stride, head=head)
     n_total = len(inputs)
     if n_total > max_windows:
@@ -289,15 +287,21 @@ def _plan(clf, text, strategy, window, stride, head, max_windows) -> _Plan:
             read[s:e] = True
     coverage, note = float(read.mean()), ""
     if n_total > max_windows:
-        note = (
-            f"the text has {n:,} wordpieces: {n_total:,} windows would read it all; "
-            f"{len(inputs)} evenly spaced ones were classified (max_windows={max_windows}), "
-            f"covering {coverage:.0%} of it"
+        note = t(
+            "text.note.sampled",
+            n=f"{n:,}",
+            total=f"{n_total:,}",
+            used=len(inputs),
+            max=max_windows,
+            coverage=f"{coverage:.0%}",
         )
     elif coverage < 1.0:
-        note = (
-            f"the text has {n:,} wordpieces; {strategy} read {int(read.sum()):,} of them "
-            f"({coverage:.0%})"
+        note = t(
+            "text.note.partial",
+            n=f"{n:,}",
+            strategy=t(f"text.strategy_name.{strategy}"),
+            read=f"{int(read.sum()):,}",
+            coverage=f"{coverage:.0%}",
         )
     return _Plan(text, ids, offsets, inputs, n_total, coverage, note)
 

@@ -22,6 +22,7 @@ from math import ceil, gcd
 
 import numpy as np
 
+from ...i18n import t
 from . import frontend as fe
 
 __all__ = ["WavInfo", "open_wav", "stream_mfcc"]
@@ -112,11 +113,11 @@ def open_wav(source) -> WavInfo:
     closer = None
     if isinstance(source, (bytes, bytearray, memoryview)):
         if not len(source):
-            raise ValueError("the upload is empty (0 bytes)")
+            raise ValueError(t("speech.upload_empty"))
         source = io.BytesIO(bytes(source))
     elif isinstance(source, (str, os.PathLike)):
         if not os.path.exists(source):
-            raise ValueError(f"no such WAV file: {source}")
+            raise ValueError(t("speech.no_file", path=source))
         source = closer = open(source, "rb")  # noqa: SIM115  closed by WavInfo.close
     try:
         info = WavInfo(wave.open(source, "rb"), closer)  # noqa: SIM115  closed by .close()
@@ -124,17 +125,17 @@ def open_wav(source) -> WavInfo:
         if closer is not None:
             closer.close()
         if "unknown format" not in str(exc):
-            raise ValueError(f"not a readable WAV file ({exc})") from exc
+            raise ValueError(t("speech.unreadable_paren", detail=exc)) from exc
         try:
             info = _scipy_wav(source if closer is None else closer.name)
         except (ValueError, EOFError, OSError, struct.error) as exc2:
-            raise ValueError(f"not a readable WAV file ({exc2})") from exc2
+            raise ValueError(t("speech.unreadable_paren", detail=exc2)) from exc2
     if info.width not in (1, 2, 3, 4) or info.rate <= 0:
         info.close()
-        raise ValueError(f"unsupported WAV: {8 * info.width}-bit samples at {info.rate} Hz")
+        raise ValueError(t("speech.unsupported", bits=8 * info.width, rate=info.rate))
     if info.n == 0:
         info.close()
-        raise ValueError("the WAV file holds no samples")
+        raise ValueError(t("speech.no_samples"))
     return info
 
 
@@ -149,10 +150,7 @@ def stream_mfcc(
 ) -> Iterator[tuple[np.ndarray, int]]:
     """Yield (mfcc frames of one chunk, samples read so far) until the file is done."""
     if info.channels > 1 and not mix_stereo:
-        raise ValueError(
-            f"the WAV has {info.channels} channels; the front end takes mono - mix it down "
-            "(mix_stereo=True) or pick one channel"
-        )
+        raise ValueError(t("speech.wav_not_mono", channels=info.channels))
     rate, total = info.rate, _frame_count(info.n, info.rate)
     scale = rate / fe.FRONTEND_RATE  # native samples per front-end sample
     margin = 128 + 20 * ceil(scale)  # native samples for the resampler's filter

@@ -20,6 +20,7 @@ import numpy as np
 
 from ... import backend
 from ...checks import boolean, number_in_range, positive_int
+from ...i18n import t
 
 __all__ = [
     "FRONTEND_RATE",
@@ -70,21 +71,18 @@ def read_wav(source) -> Waveform:
     if isinstance(source, (bytes, bytearray, memoryview)):
         raw = bytes(source)
         if not raw:
-            raise ValueError("the upload is empty (0 bytes)")
+            raise ValueError(t("speech.upload_empty"))
         if raw[:4] not in (b"RIFF", b"RIFX") or raw[8:12] != b"WAVE":
-            raise ValueError(
-                "not a WAV file: the RIFF/WAVE header is missing "
-                f"(starts with {raw[:12]!r}); upload a .wav recording"
-            )
+            raise ValueError(t("speech.not_wav", start=repr(raw[:12])))
         source = io.BytesIO(raw)
     elif isinstance(source, (str, os.PathLike)) and not os.path.exists(source):
-        raise ValueError(f"no such WAV file: {source}")
+        raise ValueError(t("speech.no_file", path=source))
     try:
         rate, x = wavfile.read(source)
     except (ValueError, EOFError, OSError, struct.error) as exc:  # scipy's message names it
-        raise ValueError(f"not a readable WAV file: {exc}") from exc
+        raise ValueError(t("speech.unreadable", detail=exc)) from exc
     except UnboundLocalError as exc:  # scipy 1.17 on a header with no chunks after it
-        raise ValueError("not a readable WAV file: no 'fmt ' or 'data' chunk") from exc
+        raise ValueError(t("speech.unreadable", detail=t("speech.no_chunks"))) from exc
     if x.dtype.kind == "i":
         x = x.astype(np.float32) / float(2 ** (8 * x.dtype.itemsize - 1))
     elif x.dtype.kind == "u":  # 8-bit WAV is unsigned, centred on 128
@@ -111,31 +109,31 @@ def prepare_waveform(samples, rate: int, *, mix_stereo: bool = False) -> Wavefor
     x = np.asarray(samples, dtype=np.float32)
     notes = []
     if x.size == 0:
-        raise ValueError("the audio is empty (0 samples)")
+        raise ValueError(t("speech.audio_empty"))
     if not np.isfinite(x).all():
-        raise ValueError(
-            f"the audio contains {int((~np.isfinite(x)).sum())} NaN or infinite samples"
-        )
+        raise ValueError(t("speech.audio_nan", n=int((~np.isfinite(x)).sum())))
     if x.ndim == 2 and x.shape[1] == 1:
         x = x[:, 0]
     if x.ndim != 1:
         if x.ndim == 2 and mix_stereo:
             x = x.mean(axis=1)
-            notes.append(f"mixed {samples.shape[1]} channels down to mono")
+            notes.append(t("speech.mixed", n=samples.shape[1]))
         else:
             raise ValueError(
-                f"the audio has shape {x.shape} ({x.shape[-1] if x.ndim == 2 else '?'} "
-                "channels); the front end takes mono - mix it down "
-                "(mix_stereo=True) or pick one channel"
+                t("speech.not_mono", shape=x.shape, channels=x.shape[-1] if x.ndim == 2 else "?")
             )
     peak = float(np.abs(x).max())
     if peak < SILENCE_PEAK:
-        raise ValueError(f"the audio is silent (peak {peak:.2g} of full scale 1.0)")
+        raise ValueError(t("speech.silent", peak=f"{peak:.2g}"))
     if len(x) < min_samples(int(rate)):
         raise ValueError(
-            f"the audio is too short: {len(x)} samples at {rate} Hz "
-            f"({1000 * len(x) / rate:.0f} ms); at least {min_samples(int(rate))} "
-            "are needed for 3 MFCC frames (the Conv1D kernel_size)"
+            t(
+                "speech.too_short",
+                n=len(x),
+                rate=rate,
+                ms=f"{1000 * len(x) / rate:.0f}",
+                need=min_samples(int(rate)),
+            )
         )
     if rate != FRONTEND_RATE:
         from math import gcd
@@ -144,10 +142,7 @@ def prepare_waveform(samples, rate: int, *, mix_stereo: bool = False) -> Wavefor
 
         g = gcd(int(rate), FRONTEND_RATE)
         x = resample_poly(x, FRONTEND_RATE // g, int(rate) // g).astype(np.float32)
-        notes.append(
-            f"resampled {rate} Hz -> {FRONTEND_RATE} Hz (the rate the dataset's "
-            "MFCC pipeline appears to use)"
-        )
+        notes.append(t("speech.resampled", rate=rate, target=FRONTEND_RATE))
     return Waveform(x, FRONTEND_RATE, tuple(notes))
 
 
@@ -205,9 +200,7 @@ def features(wave: Waveform) -> Features:
             f"channel(s) at {wave.rate} Hz; pass it through prepare_waveform first"
         )
     if len(wave.samples) < min_samples():
-        raise ValueError(
-            f"the audio is too short: {len(wave.samples)} samples; need {min_samples()}"
-        )
+        raise ValueError(t("speech.too_short_frontend", n=len(wave.samples), need=min_samples()))
     tf = backend.tf()
     x = tf.constant(wave.samples, tf.float32)
     x = tf.pad(x, [[N_FFT // 2, N_FFT // 2]], mode="REFLECT")  # centred frames, as librosa
@@ -253,9 +246,9 @@ def synth_tone(
     )
     seconds = number_in_range(seconds, name="seconds", low=0.0, low_open=True)
     amplitude = number_in_range(amplitude, name="amplitude", low=0.0, high=1.0)
-    t = np.arange(int(seconds * rate)) / rate
-    x = amplitude * np.sin(2 * np.pi * freq_hz * t)
-    fade = np.minimum(1.0, np.minimum(t, t[-1] - t) / 0.01)
+    times = np.arange(int(seconds * rate)) / rate
+    x = amplitude * np.sin(2 * np.pi * freq_hz * times)
+    fade = np.minimum(1.0, np.minimum(times, times[-1] - times) / 0.01)
     return (x * fade).astype(np.float32)
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from ... import data
 from ...checks import fraction, int_in_range, non_negative_int, positive_int
+from ...i18n import t
 from .recognizer import MIN_FRAMES, N_FEATURES
 
 __all__ = [
@@ -52,12 +53,12 @@ class SegmenterSettings:
         fraction(self.low, name="low")
         fraction(self.high, name="high")
         if not self.low <= self.high:
-            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+            raise ValueError(t("speech.low_high", low=self.low, high=self.high))
         int_in_range(self.min_segment, name="min_segment", low=MIN_FRAMES)
         positive_int(self.min_pause, name="min_pause")
         non_negative_int(self.hangover, name="hangover")
         if not self.min_range > 0:
-            raise ValueError(f"min_range must be positive, got {self.min_range}")
+            raise ValueError(t("speech.min_range", value=self.min_range))
 
 
 @functools.lru_cache(maxsize=1)
@@ -88,14 +89,11 @@ def check_frames(frames: np.ndarray, *, name: str = "frames") -> np.ndarray:
         )
     a = np.asarray(frames, dtype=np.float32)
     if a.ndim != 2 or a.shape[1] != N_FEATURES:
-        raise ValueError(
-            f"{name} has shape {a.shape}; expected (frames, {N_FEATURES}): the recognizer "
-            f"reads the dataset's {N_FEATURES} MFCCs per frame"
-        )
+        raise ValueError(t("speech.bad_shape", name=name, shape=a.shape, n=N_FEATURES))
     if len(a) == 0:
-        raise ValueError(f"{name} is empty (0 frames)")
+        raise ValueError(t("speech.frames_empty", name=name))
     if not np.isfinite(a).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
+        raise ValueError(t("speech.frames_nan", name=name))
     return a
 
 
@@ -128,13 +126,16 @@ def _segment(frames, settings, quiet, longest) -> tuple:
     lo = hi = nan
     if peak - floor < settings.min_range:  # flat: all silence, or one sound with no pause
         if np.median(s) < quiet:
-            note = f"silence only: c0 stays near {np.median(s):.0f} (below {quiet:.0f})"
+            note = t("speech.silence_only", level=f"{np.median(s):.0f}", quiet=f"{quiet:.0f}")
             return [], [note], s, nan, nan
         segs = [(0, len(s))]
         notes.append(
-            f"no pause found: energy varies by {peak - floor:.0f} (< {settings.min_range:.0f}), "
-            f"so all {len(s)} frames are one segment; digits spoken without pauses cannot be "
-            "told apart by energy"
+            t(
+                "speech.no_pause_flat",
+                range=f"{peak - floor:.0f}",
+                min_range=f"{settings.min_range:.0f}",
+                n=len(s),
+            )
         )
     else:
         lo, hi = floor + settings.low * (peak - floor), floor + settings.high * (peak - floor)
@@ -155,22 +156,17 @@ def _segment(frames, settings, quiet, longest) -> tuple:
             for i, (a, b) in enumerate(segs)
         ]
         if not segs:
-            notes.append("no segment long enough: only short bursts of energy")
+            notes.append(t("speech.no_long_segment"))
         elif len(segs) == 1 and segs[0][1] - segs[0][0] >= 0.9 * n:
-            notes.append(
-                f"no pause found: one segment covers {segs[0][1] - segs[0][0]} of {n} frames; "
-                "it is read as one digit (digits spoken without pauses cannot be told apart "
-                "by energy)"
-            )
+            notes.append(t("speech.no_pause_one", length=segs[0][1] - segs[0][0], n=n))
     if segs and max(b - a for a, b in segs) < MIN_FRAMES:
-        return [], [f"too short: {len(s)} frame(s); a digit needs at least {MIN_FRAMES}"], s, lo, hi
+        return [], [t("speech.seg_too_short", n=len(s), need=MIN_FRAMES)], s, lo, hi
     out = []
     for seg in segs:
         pieces = _split_long(s, seg, longest, settings.min_segment)
         if len(pieces) > 1:
             notes.append(
-                f"frames {seg[0]}-{seg[1]} are longer than the longest training recording "
-                f"({longest} frames): split at the quietest frame(s) into {len(pieces)}"
+                t("speech.split_long", a=seg[0], b=seg[1], longest=longest, pieces=len(pieces))
             )
         out += pieces
     return out, notes, s, float(lo), float(hi)

@@ -33,6 +33,7 @@ from ...checks import (
     positive_int,
 )
 from ...exercises import ExerciseCheck
+from ...i18n import t
 from ...metrics import edit_distance  # re-exported: the string chapter's score
 from . import _wavstream
 from . import frontend as fe
@@ -187,7 +188,7 @@ def recognise_string(
     seg = segmentation(frames, settings=settings, quiet=quiet, longest=longest)
     segs, notes = seg.segments, seg.notes
     if not segs:
-        return StringReading((), (), (), notes or ("no speech found",), len(frames))
+        return StringReading((), (), (), notes or (t("speech.no_speech"),), len(frames))
     pieces = [frames[a:b] for a, b in segs]
     # A frame that is exactly zero would read as padding: nudge it (it carries no energy).
     pieces = [np.where(np.any(p != 0, axis=1, keepdims=True), p, 1e-6) for p in pieces]
@@ -308,9 +309,9 @@ def recognise_wav(
     frames = np.concatenate(parts)
     notes = []
     if info.rate != fe.FRONTEND_RATE:
-        notes.append(f"resampled {info.rate} Hz -> {fe.FRONTEND_RATE} Hz chunk by chunk")
+        notes.append(t("speech.resampled_chunks", rate=info.rate, target=fe.FRONTEND_RATE))
     if chunks > 1:
-        notes.append(f"{chunks} chunks of {chunk_frames} frames, each with overlap")
+        notes.append(t("speech.chunks", chunks=chunks, frames=chunk_frames))
     reading = recognise_string(recognizer, frames, settings=settings)
     return WavReading(reading, frames, info.seconds, info.rate, chunks, tuple(notes))
 
@@ -327,15 +328,11 @@ def check_digit_error_rate(
     try:
         given = float(answer)
     except (TypeError, ValueError):
-        return ExerciseCheck(False, "give one number, e.g. 0.25", expected)
+        return ExerciseCheck(False, t("ex.old.der_form"), expected)
     if abs(given - expected) <= 5e-3:
-        return ExerciseCheck(True, f"correct: {expected:.3f}", expected)
-    return ExerciseCheck(
-        False,
-        "not quite: count the fewest substitutions, deletions and insertions that turn the "
-        "spoken digits into the read ones, then divide by the number of spoken digits",
-        expected,
-    )
+        return ExerciseCheck(True, t("ex.old.der_right", value=f"{expected:.3f}"), expected)
+    hint = t("ex.old.der_hint")
+    return ExerciseCheck(False, t("ex.old.wrong", hint=hint), expected, hint=hint)
 
 
 def check_segment_count(
@@ -346,11 +343,8 @@ def check_segment_count(
     try:
         given = int(answer)
     except (TypeError, ValueError):
-        return ExerciseCheck(False, "give a whole number of segments", expected)
+        return ExerciseCheck(False, t("ex.old.seg_form"), expected)
     if given == expected:
-        return ExerciseCheck(True, f"correct: {expected} segment(s)", expected)
-    return ExerciseCheck(
-        False,
-        "not quite: a pause shorter than min_pause frames does not split (look at the plot)",
-        expected,
-    )
+        return ExerciseCheck(True, t("ex.old.seg_right", n=expected), expected)
+    hint = t("ex.old.seg_hint")
+    return ExerciseCheck(False, t("ex.old.wrong", hint=hint), expected, hint=hint)

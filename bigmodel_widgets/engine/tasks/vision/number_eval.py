@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ... import i18n
 from ...checks import boolean, int_in_range, non_negative_int, number_in_range, positive_int
 from ...exercises import ExerciseCheck
 from ...images import ImageInputError
@@ -259,19 +260,18 @@ def evaluate_numbers(
 def check_least_confident(model, image, answer) -> ExerciseCheck:
     """Exercise: the position (0 = leftmost) of the digit the model is least sure of.
 
-    Computes the answer from :func:`read_number` and says whether ``answer`` is it.
+    Computes the answer from :func:`read_number` and says whether ``answer`` is it (a wrong
+    answer gets a hint, never the answer).
     """
     reading = read_number(model, image)
     want = int(np.argmin(reading.confidences))
     ok = isinstance(answer, (int, np.integer)) and int(answer) == want
     if ok:
-        return ExerciseCheck(True, f"right: digit {want} ({reading.text[want]})", want)
-    return ExerciseCheck(
-        False,
-        f"not quite: digit {want} ({reading.text[want]}) has the lowest "
-        f"top-1 probability, {reading.confidences[want]:.1%}",
-        want,
-    )
+        return ExerciseCheck(
+            True, i18n.t("ex.old.least_right", k=want, digit=reading.text[want]), want
+        )
+    hint = i18n.t("ex.old.least_hint")
+    return ExerciseCheck(False, i18n.t("ex.old.wrong", hint=hint), want, hint=hint)
 
 
 def check_number_accuracy_estimate(result: dict, answer) -> ExerciseCheck:
@@ -283,7 +283,9 @@ def check_number_accuracy_estimate(result: dict, answer) -> ExerciseCheck:
     want = float(np.mean([p**k for k in range(lo, hi + 1)]))
     ok = isinstance(answer, (int, float)) and abs(float(answer) - want) <= 0.01
     if ok:
-        message = f"right: {want:.3f} expected, {result['number_acc']:.3f} measured"
-    else:
-        message = f"not quite: the mean of p ** L over L = {lo}..{hi} with p = {p} is {want:.3f}"
-    return ExerciseCheck(ok, message, want)
+        measured = f"{result['number_acc']:.3f}"
+        return ExerciseCheck(
+            True, i18n.t("ex.old.acc_right", want=f"{want:.3f}", measured=measured), want
+        )
+    hint = i18n.t("ex.old.acc_hint", lo=lo, hi=hi, p=p)
+    return ExerciseCheck(False, i18n.t("ex.old.wrong", hint=hint), want, hint=hint)

@@ -20,6 +20,7 @@ from functools import partial
 import numpy as np
 
 from ...checks import boolean, int_in_range, number_in_range, positive_int
+from ...i18n import t
 from ...images import MIN_SIDE, ImageInputError
 from .preprocess import (
     DigitPrediction,
@@ -124,16 +125,13 @@ def _blobs(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     import cv2
 
     if int(gray.max()) - int(gray.min()) < 32:
-        raise ImageInputError("no digits found: the image is blank (draw or upload a number)")
+        raise ImageInputError(t("vision.err.blank_number"))
     _, mask = cv2.threshold(
         cv2.GaussianBlur(gray, (3, 3), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU
     )
     inked = float(np.mean(mask > 0))
     if inked > NOISE_INK:
-        raise ImageInputError(
-            f"no digits found: {inked:.0%} of the image is 'ink', which is noise or texture, "
-            f"not digits; use dark digits on a plain light background (or the reverse)"
-        )
+        raise ImageInputError(t("vision.err.noise", inked=f"{inked:.0%}"))
     _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     return labels, stats
 
@@ -234,9 +232,13 @@ class _Page:
         n = max(2, round((x1 - x0) / (DIGIT_WIDTH * self.height)))
         if n > max_per_blob:
             raise ImageInputError(
-                f"one blob {x1 - x0} px wide and {self.height:.0f} px tall is too wide to "
-                f"split (about {n} digits touching, more than {max_per_blob}); leave a small "
-                f"gap between the digits"
+                t(
+                    "vision.err.too_wide",
+                    width=x1 - x0,
+                    height=f"{self.height:.0f}",
+                    n=n,
+                    max=max_per_blob,
+                )
             )
         return n
 
@@ -273,19 +275,21 @@ def _page(image, invert, speck_fraction: float, notes: list) -> _Page:
     gray, scale = _ink(image, invert)
     labels, stats = _blobs(gray)
     if len(stats) < 2:
-        raise ImageInputError("no digits found: no ink after thresholding")
+        raise ImageInputError(t("vision.err.no_ink"))
     height = _digit_height(stats)
     if height < MIN_SIDE:
-        raise ImageInputError(
-            f"no digits found: only {len(stats) - 1} specks or strokes under {MIN_SIDE} px "
-            f"tall (noise?); draw the digits larger"
-        )
+        raise ImageInputError(t("vision.err.specks", n=len(stats) - 1, side=MIN_SIDE))
     areas = stats[:, 4]
     keep = [i for i in range(1, len(stats)) if areas[i] >= speck_fraction * height**2]
     if len(stats) - 1 > len(keep):
         notes.append(
-            f"dropped {len(stats) - 1 - len(keep)} speck(s) under "
-            f"{speck_fraction * height**2:.0f} px ({speck_fraction:g} x H^2, H = {height:.0f} px)"
+            t(
+                "vision.note.dropped",
+                n=len(stats) - 1 - len(keep),
+                area=f"{speck_fraction * height**2:.0f}",
+                fraction=f"{speck_fraction:g}",
+                height=f"{height:.0f}",
+            )
         )
     groups = tuple(tuple(g) for g in _groups(stats, np.array(keep), height))
     return _Page(gray, labels, stats, height, scale, groups)
@@ -294,8 +298,12 @@ def _page(image, invert, speck_fraction: float, notes: list) -> _Page:
 def _note_split(segs: list[Segment], notes: list) -> None:
     if len(segs) > 1:
         notes.append(
-            f"split a blob {segs[-1].box[2] - segs[0].box[0]} px wide into {len(segs)} digits "
-            f"at x = {', '.join(str(s.box[0]) for s in segs[1:])}"
+            t(
+                "vision.note.split",
+                width=segs[-1].box[2] - segs[0].box[0],
+                n=len(segs),
+                at=", ".join(str(s.box[0]) for s in segs[1:]),
+            )
         )
 
 
@@ -326,10 +334,7 @@ def segment_digits(
         _note_split(segs, notes)
         segments += segs
     if not segments:
-        raise ImageInputError(
-            f"no digits found: only {len(page.stats) - 1} specks smaller than a digit stroke "
-            f"(noise?); draw or upload digits on a clean background"
-        )
+        raise ImageInputError(t("vision.err.small_specks", n=len(page.stats) - 1))
     return segments
 
 
@@ -389,7 +394,7 @@ def read_number(
         )
     batch = [p.batch for opts in options for _, preps in opts for p in preps if p is not None]
     if not batch:
-        raise ImageInputError("no digits found: every piece was too small to be a digit")
+        raise ImageInputError(t("vision.err.too_small"))
     probs = iter(predict_probs(model, np.concatenate(batch)))
     segments, digits = [], []
     for opts in options:
@@ -406,18 +411,24 @@ def read_number(
         if len(read) > 1 and weakest[1] > weakest[0] + SPLIT_MARGIN:
             pick = 1
             notes.append(
-                f"read a blob at x = {read[1][0][0].box[0]} as {len(read[1])} touching digits: "
-                f"least sure {weakest[1]:.0%} against {weakest[0]:.0%} as {len(read[0])}"
+                t(
+                    "vision.note.touching",
+                    x=read[1][0][0].box[0],
+                    n=len(read[1]),
+                    sure=f"{weakest[1]:.0%}",
+                    other=f"{weakest[0]:.0%}",
+                    m=len(read[0]),
+                )
             )
         else:
             _note_split([seg for seg, _ in read[0]], notes)
         dropped = len(opts[pick][0]) - len(read[pick])
         if dropped:
-            notes.append(f"skipped {dropped} piece(s) too small to be a digit")
+            notes.append(t("vision.note.skipped", n=dropped))
         for seg, d in read[pick]:
             segments.append(seg)
             digits.append(DigitPrediction(probs=d.probs, top=top_k(d.probs, k), prep=d.prep))
     if not segments:
-        raise ImageInputError("no digits found: every piece was too small to be a digit")
+        raise ImageInputError(t("vision.err.too_small"))
     text = "".join(str(d.label) for d in digits)
     return NumberReading(text, tuple(digits), tuple(segments), tuple(notes))

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..._aliases import module_aliases
 from ...checks import int_in_range, positive_int
+from ...i18n import t
 from ...images import ImageInputError, read_image, to_rgb
 
 __all__ = [
@@ -136,7 +137,7 @@ def prepare_digit(image, *, size: int = 32, invert: bool | None = None) -> Digit
         gray = 255 - gray
     steps["white on black"] = gray
     if int(gray.max()) - int(gray.min()) < 32:
-        raise ImageInputError("no digit found: the image is blank (draw or upload a digit)")
+        raise ImageInputError(t("vision.err.blank"))
     # Otsu splits ink from background; the background goes to 0 (removing paper texture and
     # uneven light), the ink keeps its soft edges, and its bright end is stretched to 255.
     thresh, mask = cv2.threshold(
@@ -156,7 +157,7 @@ def prepare_digit(image, *, size: int = 32, invert: bool | None = None) -> Digit
     steps["threshold"] = ink
     ys, xs = np.nonzero(ink)
     if len(ys) < max(4, INK_MIN_FRACTION * ink.size):
-        raise ImageInputError("no digit found: too little ink after thresholding")
+        raise ImageInputError(t("vision.err.little_ink"))
     crop = ink[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
     steps["cropped"] = crop
     h, w = crop.shape
