@@ -17,18 +17,7 @@ from tests.engine.explain import _tiny
 
 @pytest.fixture(scope="module")
 def tiny_bert():
-    from transformers import BertConfig, TFBertForSequenceClassification
-
-    tok = nlp.load_tokenizer()
-    cfg = BertConfig(
-        vocab_size=tok.vocab_size,
-        hidden_size=16,
-        num_hidden_layers=3,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=32,
-    )
-    return nlp.BertTextClassifier(TFBertForSequenceClassification(cfg), tok, max_length=16)
+    return nlp.tiny_classifier(layers=3, max_length=16)
 
 
 def test_image_classifier_heat_map_equals_the_engine(tmp_path):

@@ -174,27 +174,9 @@ def _top_token(classifier, text):
 def _token_inputs():
     # The question's own model: a tiny, untrained BERT (seeded, built in a second or two), so
     # the check runs anywhere; the notebook passes its fine-tuned classifier with inputs=.
-    from transformers import BertConfig, TFBertForSequenceClassification
+    from ..tasks.nlp import tiny_classifier
 
-    from .. import backend
-    from ..tasks.nlp import BertTextClassifier, load_tokenizer
-    from ..training import set_seed
-
-    backend.keras()  # the bootstrap first: tf.keras must be tf_keras
-    set_seed(0)
-    tokenizer = load_tokenizer()
-    config = BertConfig(
-        vocab_size=tokenizer.vocab_size,
-        hidden_size=16,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=64,
-        num_labels=2,
-    )
-    classifier = BertTextClassifier(
-        TFBertForSequenceClassification(config), tokenizer, max_length=32
-    )
+    classifier = tiny_classifier(layers=2, max_length=32, seed=0)
     classifier.model(classifier.encode([_TEXT]))  # build the weights
     return {"classifier": classifier, "text": _TEXT}
 

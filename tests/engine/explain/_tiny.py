@@ -76,24 +76,10 @@ def frame_sequence(seed: int = 0, frames: int = 20) -> np.ndarray:
 
 def keyword_bert():
     """A 2-layer, 2-head BERT trained for a few seconds: 'fresh' iff KEY_WORD is in the text."""
-    from transformers import BertConfig, TFBertForSequenceClassification
-
     from bigmodel_widgets.engine.tasks import nlp
-    from bigmodel_widgets.engine.training import set_seed
 
     tf = backend.tf()
-    set_seed(0)
-    tok = nlp.load_tokenizer()
-    cfg = BertConfig(
-        vocab_size=tok.vocab_size,
-        hidden_size=16,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=32,
-        num_labels=2,
-    )
-    clf = nlp.BertTextClassifier(TFBertForSequenceClassification(cfg), tok, max_length=16)
+    clf = nlp.tiny_classifier(layers=2, max_length=16, seed=0)
     texts, labels = keyword_texts(400, seed=1)
     enc = clf.encode(texts)
     clf.model.compile(

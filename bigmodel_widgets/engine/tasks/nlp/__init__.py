@@ -21,6 +21,7 @@ from .classifier import (  # the chapter reads as bmw.nlp.<name>
     load_bert,
     load_tokenizer,
     softmax,
+    tiny_classifier,
 )
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "check_text",
     "load_tokenizer",
     "load_bert",
+    "tiny_classifier",
     "softmax",
 ]
 

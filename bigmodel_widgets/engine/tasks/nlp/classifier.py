@@ -31,6 +31,7 @@ __all__ = [
     "check_text",
     "load_tokenizer",
     "load_bert",
+    "tiny_classifier",
     "softmax",
 ]
 
@@ -254,3 +255,27 @@ def _check_h5(path: Path) -> None:
     with open(path, "rb") as fh:
         if fh.read(8) != b"\x89HDF\r\n\x1a\n":
             raise OSError(f"{path} is not an HDF5 weights file (corrupt or truncated)")
+
+
+def tiny_classifier(*, layers: int = 2, max_length: int = 32, seed: int = 0) -> BertTextClassifier:
+    """A tiny untrained BERT (width 16) with MiniLM's tokenizer, built in about a second:
+    the model exercises and tests use where the real, fine-tuned one would cost minutes."""
+    from transformers import BertConfig, TFBertForSequenceClassification
+
+    from ...training import set_seed
+
+    backend.keras()  # the bootstrap first: tf.keras must be tf_keras
+    set_seed(seed)
+    tokenizer = load_tokenizer()
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=16,
+        num_hidden_layers=layers,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=max(32, max_length),
+        num_labels=2,
+    )
+    return BertTextClassifier(
+        TFBertForSequenceClassification(config), tokenizer, max_length=max_length
+    )
