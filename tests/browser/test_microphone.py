@@ -9,6 +9,7 @@ prediction for those samples. A denied microphone shows a clear message.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -149,8 +150,10 @@ def test_fake_microphone_audio_reaches_the_kernel_and_is_recognised(mic_browser,
         page.locator(".bmw-speech-wave-digit").first.wait_for(timeout=60_000)
         shown = page.locator(".bmw-speech-wave-digit").first.inner_text()
         _run_code(page, _CHECK.format(wav=str(wav)))
-        out = page.locator(".jp-OutputArea-output", has_text="MICCHECK ")
-        out.first.wait_for(timeout=120_000)
+        out = page.locator(".jp-OutputArea-output", has_text=re.compile(r"MICCHECK \{"))
+        failed = page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
+        out.or_(failed).first.wait_for(timeout=120_000)
+        assert not failed.count(), "the check cell raised:\n" + failed.first.inner_text()[:3000]
         got = json.loads(out.first.inner_text().split("MICCHECK ", 1)[1])
         assert got["rate"] > 0 and got["n"] >= 2.9 * got["rate"], got
         assert got["corr"] > 0.9, f"the kernel did not receive the WAV: {got}"
