@@ -15,39 +15,10 @@ import bigmodel_widgets as bmw
 from bigmodel_widgets.engine import checks, i18n, images
 
 PKG = Path(bmw.__file__).resolve().parent
-# The engine files whose user-visible strings go through t().
-ENGINE_TRANSLATED = [
-    "engine/checks.py",
-    "engine/images.py",
-    "engine/exercises/_registry.py",
-    "engine/exercises/_cells.py",
-    "engine/sizing/config.py",
-    "engine/sizing/gpus.py",
-    "engine/sizing/memory.py",
-    "engine/sizing/report.py",
-    "engine/sizing/serving.py",
-    "engine/sizing/solve.py",
-    "engine/context_lab/_models.py",
-    "engine/context_lab/forward.py",
-    "engine/augment/pipeline.py",
-    "engine/explain/exercises.py",
-    "engine/tasks/nlp/exercises.py",
-    "engine/tasks/vision/number_eval.py",
-    "engine/compression/experiment.py",
-    "engine/tasks/nlp/classifier.py",
-    "engine/tasks/nlp/explain.py",
-    "engine/tasks/nlp/long_text.py",
-    "engine/tasks/vision/preprocess.py",
-    "engine/tasks/vision/numbers.py",
-    "engine/explain/gradcam.py",
-]
-# Widget files not translated yet (issue 17): every other widget file is checked. Remove a file
-# from this list when its strings go through t(); the list must end empty.
-NOT_YET = []
-WIDGETS = sorted(
-    str(p.relative_to(PKG)) for p in (PKG / "widgets").glob("*.py") if p.name != "__init__.py"
+# Every module of the package but the catalogs themselves: each t("key") it calls must exist.
+TRANSLATED = sorted(
+    str(p.relative_to(PKG)) for p in PKG.rglob("*.py") if "i18n" not in p.relative_to(PKG).parts
 )
-TRANSLATED = ENGINE_TRANSLATED + [w for w in WIDGETS if w not in NOT_YET]
 
 
 @pytest.fixture(autouse=True)

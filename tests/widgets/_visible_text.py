@@ -14,6 +14,8 @@ import re
 
 import ipywidgets as w
 
+# Chinese characters and CJK/full-width punctuation: what "shows Chinese" means in these tests
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 WORD = re.compile(r"[A-Za-z][\w'\-]*(?:\.[A-Za-z_]\w*)*")
 # Names, units and symbols that stay as they are in the Chinese text (as in the source text).

@@ -15,16 +15,7 @@ import bigmodel_widgets as bmw
 from bigmodel_widgets.engine.devices import FakeBackend
 from bigmodel_widgets.engine.tasks import speech
 from bigmodel_widgets.engine.tasks.speech import frontend as fe
-from tests.widgets._visible_text import english_left, visible_strings
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture
-def zh():
-    bmw.set_language("zh")
-    yield
-    bmw.set_language(None)
+from tests.widgets._visible_text import CJK, english_left, visible_strings
 
 
 @pytest.fixture
@@ -182,9 +173,9 @@ def test_english_shows_no_chinese(en, trained):
         lab = PipelineLab(images=16, dashboard=dash)
         for widget in (dash, ex, lab, ex.microphone):
             shown = visible_strings(widget) if widget is not ex.microphone else []
-            assert not [s for s in shown if _CJK.search(s)]
-        assert not any(_CJK.search(v) for v in ex.microphone.texts.values())
-        assert not any(_CJK.search(p["title"]) for p in dash.chart.data["panels"])
+            assert not [s for s in shown if CJK.search(s)]
+        assert not any(CJK.search(v) for v in ex.microphone.texts.values())
+        assert not any(CJK.search(p["title"]) for p in dash.chart.data["panels"])
         assert ex.errors.message == "empty.wav: the upload is empty (0 bytes)"
         assert dash.pause.description == "pause" and "running" not in dash.status.value
     finally:

@@ -8,13 +8,6 @@ import pytest
 import bigmodel_widgets as bmw
 
 
-@pytest.fixture
-def zh():
-    bmw.set_language("zh")
-    yield
-    bmw.set_language(None)
-
-
 def test_model_size_calculator_in_chinese(zh):
     calc = bmw.ModelSizeCalculator(preset="gpt2")
     assert calc.layers.description == "层数" and calc.precision.description == "推理精度"

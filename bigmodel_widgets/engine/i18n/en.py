@@ -67,7 +67,6 @@ MESSAGES: dict[str, str] = {
     "ex.intro": "Each answer is checked by the engine, which computes the right answer now "
     "(never a stored number). Replace `None` with your answer and run the cell; "
     '`bmw.exercises.hint("id")` gives a hint.',
-    "ex.your_answer": "your answer",
     "ex.rubric": "What a good answer contains",
     "ex.solutions_title": "Chapter {chapter}: worked solutions (for instructors)",
     "ex.solutions_intro": "Generated from the same registry as the students' exercises: each "

@@ -60,7 +60,6 @@ MESSAGES: dict[str, str] = {
     "ex.heading": "练习",
     "ex.intro": "每个答案都由引擎检查：引擎当场计算正确答案（从不使用存储的数字）。"
     '把 `None` 换成你的答案并运行单元格；`bmw.exercises.hint("编号")` 给出提示。',
-    "ex.your_answer": "你的答案",
     "ex.rubric": "好的答案应包括",
     "ex.solutions_title": "第 {chapter} 章：参考答案（教师用）",
     "ex.solutions_intro": "与学生练习来自同一个练习登记表：每个单元格用引擎计算答案并检查。",
