@@ -15,6 +15,7 @@ __all__ = [
     "slider_handle",
     "slider_readout",
     "press_slider",
+    "run_in_kernel",
 ]
 
 _WAIT_DONE_JS = """
@@ -27,7 +28,12 @@ _WAIT_DONE_JS = """
   const cells = w.content.model.cells;
   for (let i = 0; i < cells.length; i++) {
     const c = cells.get(i);
-    if (c.type === 'code' && c.sharedModel.getSource().trim() && c.executionCount == null) return 'pending';
+    if (c.type !== 'code') continue;
+    // JupyterLab stops a run at a cell that raised: the cells after it never run
+    for (let j = 0; j < c.outputs.length; j++) {
+      if (c.outputs.get(j).toJSON().output_type === 'error') return 'error';
+    }
+    if (c.sharedModel.getSource().trim() && c.executionCount == null) return 'pending';
   }
   return 'done';
 }
@@ -45,6 +51,24 @@ _READY_JS = """
 }
 """
 
+# Error outputs, read from the notebook's model: the page renders a traceback with the same
+# mime type as any stderr text, so it cannot tell an error from a warning.
+_ERRORS_JS = """
+() => {
+  const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+  const errors = [];
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells.get(i);
+    if (c.type !== 'code') continue;
+    for (let j = 0; j < c.outputs.length; j++) {
+      const o = c.outputs.get(j).toJSON();
+      if (o.output_type === 'error') errors.push(o);
+    }
+  }
+  return errors;
+}
+"""
+
 
 def open_notebook(page, lab, name: str, timeout_s: float = 120) -> None:
     """Open ``name`` (relative to the served folder) and wait for its kernel to be idle."""
@@ -58,9 +82,9 @@ def run_all_cells(page, timeout_s: float = 600) -> None:
     # Start the command without awaiting its promise (it resolves only when every cell is done).
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     wait_idle(page, timeout_s)
-    tracebacks = page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
-    if tracebacks.count():
-        raise AssertionError("a cell raised:\n" + tracebacks.first.inner_text()[:3000])
+    raised = page.evaluate(_ERRORS_JS)
+    if raised:
+        raise AssertionError("a cell raised:\n" + _output_text(raised[0])[-3000:])
 
 
 def wait_idle(page, timeout_s: float = 600) -> None:
@@ -70,6 +94,9 @@ def wait_idle(page, timeout_s: float = 600) -> None:
         state = page.evaluate(_WAIT_DONE_JS)
         if state == "done":
             return
+        if state == "error":
+            raised = page.evaluate(_ERRORS_JS)
+            raise AssertionError("a cell raised:\n" + _output_text(raised[0])[-3000:])
         time.sleep(0.5)
     raise TimeoutError(f"notebook did not finish within {timeout_s}s (last state: {state})")
 
@@ -100,3 +127,50 @@ def press_slider(page, description: str, key: str = "ArrowRight", times: int = 1
     handle.click()
     for _ in range(times):
         handle.press(key)
+
+
+# Straight to the notebook's kernel (as a cell would run, without one): the reply does not depend
+# on the page inserting, scrolling to or rendering a cell. Resolves with the outputs, or after
+# timeout_ms with what had arrived and what the kernel was doing.
+_KERNEL_EXECUTE_JS = """
+([code, timeoutMs]) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const outputs = [];
+  const future = kernel.requestExecute({code, store_history: false});
+  future.onIOPub = (msg) => {
+    const type = msg.header.msg_type;
+    if (['stream', 'error', 'execute_result', 'display_data'].includes(type)) {
+      outputs.push(Object.assign({output_type: type}, msg.content));
+    }
+  };
+  const timeout = new Promise((resolve) => setTimeout(
+    () => resolve({done: false, kernel: kernel.status, outputs}), timeoutMs));
+  return Promise.race([future.done.then(() => ({done: true, outputs})), timeout]);
+}
+"""
+
+
+def _output_text(output: dict) -> str:
+    kind = output.get("output_type")
+    if kind == "stream":
+        return output.get("text", "")
+    if kind == "error":
+        return "\n".join([f"{output.get('ename')}: {output.get('evalue')}", *output["traceback"]])
+    return output.get("data", {}).get("text/plain", "")
+
+
+def run_in_kernel(page, code: str, *, timeout_s: float = 300) -> str:
+    """Run ``code`` in the open notebook's kernel and return its text output.
+
+    Raises AssertionError with the traceback if the code raised, and TimeoutError with what had
+    arrived and the kernel's status if it did not finish in time.
+    """
+    state = page.evaluate(_KERNEL_EXECUTE_JS, [code, int(timeout_s * 1000)])
+    text = "".join(_output_text(o) for o in state["outputs"])
+    if not state["done"]:
+        raise TimeoutError(
+            f"the kernel did not finish within {timeout_s}s (status {state['kernel']}): {text[-2000:]}"
+        )
+    if any(o["output_type"] == "error" for o in state["outputs"]):
+        raise AssertionError("the code raised:\n" + text[-3000:])
+    return text
