@@ -276,6 +276,6 @@ def tiny_classifier(*, layers: int = 2, max_length: int = 32, seed: int = 0) -> 
         max_position_embeddings=max(32, max_length),
         num_labels=2,
     )
-    return BertTextClassifier(
-        TFBertForSequenceClassification(config), tokenizer, max_length=max_length
-    )
+    model = TFBertForSequenceClassification(config)
+    model(model.dummy_inputs)  # build the weights now, so get_weights() and convert() work at once
+    return BertTextClassifier(model, tokenizer, max_length=max_length)
