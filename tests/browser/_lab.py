@@ -29,9 +29,11 @@ _WAIT_DONE_JS = """
   for (let i = 0; i < cells.length; i++) {
     const c = cells.get(i);
     if (c.type !== 'code') continue;
-    // JupyterLab stops a run at a cell that raised: the cells after it never run
+    // Read from the model: the page renders a traceback with the stderr mime type, as it does a
+    // warning. JupyterLab stops a run at a cell that raised: the cells after it never run.
     for (let j = 0; j < c.outputs.length; j++) {
-      if (c.outputs.get(j).toJSON().output_type === 'error') return 'error';
+      const o = c.outputs.get(j).toJSON();
+      if (o.output_type === 'error') return {state: 'error', error: o};
     }
     if (c.sharedModel.getSource().trim() && c.executionCount == null) return 'pending';
   }
@@ -51,24 +53,6 @@ _READY_JS = """
 }
 """
 
-# Error outputs, read from the notebook's model: the page renders a traceback with the same
-# mime type as any stderr text, so it cannot tell an error from a warning.
-_ERRORS_JS = """
-() => {
-  const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
-  const errors = [];
-  for (let i = 0; i < cells.length; i++) {
-    const c = cells.get(i);
-    if (c.type !== 'code') continue;
-    for (let j = 0; j < c.outputs.length; j++) {
-      const o = c.outputs.get(j).toJSON();
-      if (o.output_type === 'error') errors.push(o);
-    }
-  }
-  return errors;
-}
-"""
-
 
 def open_notebook(page, lab, name: str, timeout_s: float = 120) -> None:
     """Open ``name`` (relative to the served folder) and wait for its kernel to be idle."""
@@ -81,22 +65,19 @@ def run_all_cells(page, timeout_s: float = 600) -> None:
     """Run every cell and wait until all have executed and the kernel is idle again."""
     # Start the command without awaiting its promise (it resolves only when every cell is done).
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-    wait_idle(page, timeout_s)
-    raised = page.evaluate(_ERRORS_JS)
-    if raised:
-        raise AssertionError("a cell raised:\n" + _output_text(raised[0])[-3000:])
+    wait_idle(page, timeout_s)  # raises with the traceback if a cell raised
 
 
 def wait_idle(page, timeout_s: float = 600) -> None:
+    """Wait until every cell has run and the kernel is idle; raise at once if a cell raised."""
     deadline = time.monotonic() + timeout_s
     state = ""
     while time.monotonic() < deadline:
         state = page.evaluate(_WAIT_DONE_JS)
         if state == "done":
             return
-        if state == "error":
-            raised = page.evaluate(_ERRORS_JS)
-            raise AssertionError("a cell raised:\n" + _output_text(raised[0])[-3000:])
+        if isinstance(state, dict):
+            raise AssertionError("a cell raised:\n" + _output_text(state["error"])[-3000:])
         time.sleep(0.5)
     raise TimeoutError(f"notebook did not finish within {timeout_s}s (last state: {state})")
 

@@ -2,8 +2,8 @@
 
 Each builder asks the engine for its cached thing through the public entry point, in whatever
 ``BMW_CACHE_DIR`` the test set, and returns a value a rebuild must reproduce. The expensive
-first builds (fine-tuning BERT, converting a tiny one) are done once per session and copied into each
-test's fresh cache folder; the rebuild after the damage is always real.
+first builds (fine-tuning BERT, converting a tiny one) are done once per session and copied into
+each test's fresh cache folder; the rebuild after the damage is always real.
 """
 
 from __future__ import annotations
